@@ -1,0 +1,89 @@
+# Top-level build of Denali for Linux: module, denalictl, Ilwaco guests, test VMs.
+#
+#   make               denali.ko (against KDIR), denalictl, the Ilwaco guests
+#   make demo          boot the QEMU test VM and show the module working
+#   make check         every test: compile checks, KUnit, QEMU (AMD-V), Bochs (VT-x)
+#   make KDIR=/path    build the module against any kernel tree
+#
+# Everything generated goes to build/ (or O=...); the test kernel is cached
+# outside the tree (scripts/testkernel.sh, DENALI_CACHE).
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+O ?= $(TOP)/build
+DENALI_VERSION := $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo 0)
+
+# The test kernel's tree, built on first use and cached.
+TESTKDIR = $(eval TESTKDIR := $(shell $(TOP)/scripts/testkernel.sh))$(TESTKDIR)
+
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+ifeq ($(origin KDIR),undefined)
+ifneq ($(wildcard $(RUNNING_KDIR)/Makefile),)
+KDIR := $(RUNNING_KDIR)
+else
+KDIR = $(TESTKDIR)
+endif
+endif
+
+MODSRC := Kbuild module uapi kunit
+
+# $(call modbuild,OUTDIR,KDIR,EXTRA-ARGS): build the module in a copy of the
+# sources, so builds against different kernels never share objects.
+define modbuild
+	@mkdir -p $(1)
+	@rsync -a --delete --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
+		--exclude='*.mod*' --exclude=modules.order --exclude=Module.symvers \
+		$(MODSRC) $(1)/ 2>/dev/null || rsync -a $(MODSRC) $(1)/
+	$(MAKE) -C $(2) M=$(1) DENALI_VERSION=$(DENALI_VERSION) $(3) modules
+endef
+
+.PHONY: all module userspace guests kernel test-module initramfs demo check \
+	check-svm check-vmx compile-checks checkpatch clean help
+
+all: module userspace guests
+
+help:
+	@sed -n '3,8p' Makefile
+
+module:
+	$(call modbuild,$(O)/mod,$(KDIR),)
+	@cp $(O)/mod/denali.ko $(O)/denali.ko
+	@echo "built $(O)/denali.ko against $(KDIR)"
+
+userspace:
+	$(MAKE) -C userspace O=$(O)
+
+guests:
+	$(MAKE) -C ilwaco O=$(O)/ilwaco
+
+kernel:
+	@echo $(TESTKDIR)
+
+# The module and its KUnit suites, built against the test kernel.
+test-module:
+	$(call modbuild,$(O)/mod-test,$(TESTKDIR),W=1)
+
+initramfs: test-module userspace guests
+	scripts/mkinitramfs.sh $(TESTKDIR) $(O)/mod-test $(O) $(O)/initramfs.cpio.gz
+
+demo: initramfs
+	scripts/demo.sh $(TESTKDIR) $(O)
+
+check-svm: initramfs
+	scripts/run-tests.sh svm $(TESTKDIR) $(O)
+
+check-vmx: initramfs
+	scripts/run-tests.sh vmx $(TESTKDIR) $(O)
+
+compile-checks:
+	scripts/compile-checks.sh $(O)
+
+checkpatch:
+	scripts/checkpatch.sh $(TESTKDIR)
+
+check: initramfs
+	scripts/check.sh $(TESTKDIR) $(O)
+
+clean:
+	rm -rf $(O)
+	$(MAKE) -C ilwaco O=$(O)/ilwaco clean 2>/dev/null || true

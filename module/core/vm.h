@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* VM objects: creation with validated parameters, lookup, lifetime, limits. */
+#ifndef _DENALI_VM_H
+#define _DENALI_VM_H
+
+#include <linux/types.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/rwsem.h>
+#include <linux/denali.h>
+
+#include "core/mem.h"
+
+struct denali_vm {
+	u32 id;
+	char name[DENALI_VM_NAME_MAX + 1];
+	u64 entry;			/* guest-physical entry point, 0 if none */
+	u32 state;			/* enum denali_vm_state */
+	struct denali_mem mem;
+
+	/*
+	 * Held for reading by whoever touches @mem from outside (the VM file
+	 * descriptor), for writing by destroy, which sets @dead and frees
+	 * the memory: after that the struct lives on only for open
+	 * descriptors, and every access through them fails.
+	 */
+	struct rw_semaphore lock;
+	bool dead;
+
+	struct kref ref;
+	struct hlist_node name_node;	/* in the registry's name table */
+};
+
+struct denali_vm_params {
+	const char *name;
+	u64 mem_size;
+	u64 entry;
+	bool has_entry;			/* else no entry point yet */
+};
+
+/* Limits, module parameters (see vm.c). */
+u32 denali_max_vms(void);
+u64 denali_max_vm_mem(void);
+
+const char *denali_vm_name_invalid(const char *name);
+const char *denali_vm_mem_invalid(u64 size, u64 max);
+const char *denali_vm_entry_invalid(u64 entry, u64 mem_size);
+const char *denali_vm_params_invalid(const struct denali_vm_params *p, int *attr);
+
+struct denali_vm *denali_vm_create(const struct denali_vm_params *p,
+				   const char **why);
+int denali_vm_destroy(struct denali_vm *vm);
+void denali_vm_destroy_all(void);
+
+struct denali_vm *denali_vm_get_by_id(u32 id);
+struct denali_vm *denali_vm_get_by_name(const char *name);
+struct denali_vm *denali_vm_get_next(u32 *id);
+void denali_vm_put(struct denali_vm *vm);
+
+u32 denali_vm_count(void);
+u32 denali_vm_generation(void);
+
+void denali_vm_registry_exit(void);
+
+#endif /* _DENALI_VM_H */

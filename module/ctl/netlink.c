@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Generic netlink family "denali": the control plane's request side and events. */
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <linux/denali.h>
+
+#include "core/vm.h"
+#include "core/arch.h"
+#include "ctl/netlink.h"
+
+static struct genl_family denali_family;
+
+enum denali_mcgrp { DENALI_MCGRP_EVENTS_IDX };
+
+/*
+ * One policy per operation: with strict validation (the default for a new
+ * family) an attribute the operation does not take is rejected, and fixed
+ * width attributes must have exactly their width. Names get a generous
+ * policy length so that the precise reason comes from
+ * denali_vm_name_invalid(); anything longer is junk and stops here.
+ */
+#define NAME_POLICY { .type = NLA_NUL_STRING, .len = 255 }
+
+static const struct nla_policy vm_new_policy[DENALI_A_MAX + 1] = {
+	[DENALI_A_VM_NAME] = NAME_POLICY,
+	[DENALI_A_VM_MEM_SIZE] = { .type = NLA_U64 },
+	[DENALI_A_VM_ENTRY] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy vm_ref_policy[DENALI_A_MAX + 1] = {
+	[DENALI_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DENALI_A_VM_NAME] = NAME_POLICY,
+};
+
+static const struct nla_policy stats_policy[DENALI_A_MAX + 1] = {
+};
+
+/* The default guest memory when VM_NEW has no MEM_SIZE: the paper's 16 MiB. */
+#define DEFAULT_MEM_SIZE (16ULL << 20)
+
+/*
+ * Reasons from the core are static strings chosen at run time, which the
+ * NL_SET_ERR_MSG* macros (literals only) cannot carry; set them directly.
+ */
+static void set_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
+		    const char *msg)
+{
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = attr;
+	}
+}
+
+static int fill_vm(struct sk_buff *skb, const struct denali_vm *vm, u32 portid,
+		   u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &denali_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, DENALI_A_VM_ID, vm->id) ||
+	    nla_put_string(skb, DENALI_A_VM_NAME, vm->name) ||
+	    nla_put_u64_64bit(skb, DENALI_A_VM_MEM_SIZE, vm->mem.size, DENALI_A_PAD) ||
+	    nla_put_u32(skb, DENALI_A_VM_STATE, READ_ONCE(vm->state)) ||
+	    nla_put_u64_64bit(skb, DENALI_A_VM_RESIDENT_PAGES,
+			      atomic_long_read(&vm->mem.resident), DENALI_A_PAD) ||
+	    nla_put_u64_64bit(skb, DENALI_A_VM_ENTRY, vm->entry, DENALI_A_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int reply_vm(struct genl_info *info, const struct denali_vm *vm)
+{
+	struct sk_buff *msg;
+	int ret;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	ret = fill_vm(msg, vm, info->snd_portid, info->snd_seq, 0,
+		      info->genlhdr->cmd);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * The VM a request names, by ID or by NAME (if both, they must agree).
+ * Returns it with a reference, or an ERR_PTR with extack set.
+ */
+static struct denali_vm *lookup_vm(struct genl_info *info)
+{
+	struct nlattr *id_attr = info->attrs[DENALI_A_VM_ID];
+	struct nlattr *name_attr = info->attrs[DENALI_A_VM_NAME];
+	struct denali_vm *vm;
+
+	if (!id_attr && !name_attr) {
+		NL_SET_ERR_MSG(info->extack, "missing VM ID or NAME");
+		return ERR_PTR(-EINVAL);
+	}
+	if (id_attr)
+		vm = denali_vm_get_by_id(nla_get_u32(id_attr));
+	else
+		vm = denali_vm_get_by_name(nla_data(name_attr));
+	if (!vm) {
+		NL_SET_ERR_MSG_ATTR(info->extack, id_attr ?: name_attr,
+				    "no such VM");
+		return ERR_PTR(-ENOENT);
+	}
+	if (id_attr && name_attr && strcmp(vm->name, nla_data(name_attr))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
+				    "VM ID and NAME name different VMs");
+		denali_vm_put(vm);
+		return ERR_PTR(-EINVAL);
+	}
+	return vm;
+}
+
+static int vm_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct denali_vm_params p = { .mem_size = DEFAULT_MEM_SIZE };
+	struct nlattr **attrs = info->attrs;
+	struct denali_vm *vm;
+	const char *why;
+	int bad, ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, DENALI_A_VM_NAME))
+		return -EINVAL;
+	p.name = nla_data(attrs[DENALI_A_VM_NAME]);
+	if (attrs[DENALI_A_VM_MEM_SIZE])
+		p.mem_size = nla_get_u64(attrs[DENALI_A_VM_MEM_SIZE]);
+	if (attrs[DENALI_A_VM_ENTRY]) {
+		p.entry = nla_get_u64(attrs[DENALI_A_VM_ENTRY]);
+		p.has_entry = true;
+	}
+	why = denali_vm_params_invalid(&p, &bad);
+	if (why) {
+		set_err(info->extack, attrs[bad], why);
+		return -EINVAL;
+	}
+
+	vm = denali_vm_create(&p, &why);
+	if (IS_ERR(vm)) {
+		if (why)
+			set_err(info->extack, NULL, why);
+		return PTR_ERR(vm);
+	}
+	ret = reply_vm(info, vm);
+	denali_vm_put(vm);
+	return ret;
+}
+
+static int vm_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct denali_vm *vm = lookup_vm(info);
+	int ret;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = denali_vm_destroy(vm);
+	if (ret)
+		NL_SET_ERR_MSG(info->extack, "VM destroyed concurrently");
+	denali_vm_put(vm);
+	return ret;
+}
+
+static int vm_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct denali_vm *vm = lookup_vm(info);
+	int ret;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = reply_vm(info, vm);
+	denali_vm_put(vm);
+	return ret;
+}
+
+/*
+ * Dumps resume from the next VM ID (cb->args[0]); the registry generation
+ * marks a dump interrupted by creation or destruction (NLM_F_DUMP_INTR).
+ */
+static int vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	u32 id = cb->args[0];
+	struct denali_vm *vm;
+
+	if (cb->args[1])		/* past the last possible ID */
+		return 0;
+	cb->seq = denali_vm_generation();
+	while ((vm = denali_vm_get_next(&id))) {
+		int ret = fill_vm(skb, vm, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				  DENALI_CMD_VM_GET);
+
+		denali_vm_put(vm);
+		if (ret)
+			break;
+		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+		if (id == U32_MAX) {
+			cb->args[1] = 1;
+			break;
+		}
+		id++;
+	}
+	cb->args[0] = id;
+	return skb->len;
+}
+
+static int stats_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &denali_family, 0, DENALI_CMD_STATS);
+	if (!hdr ||
+	    nla_put_string(msg, DENALI_A_STATS_BACKEND, denali_arch->name) ||
+	    nla_put_u32(msg, DENALI_A_STATS_VMS, denali_vm_count()) ||
+	    nla_put_u32(msg, DENALI_A_STATS_MAX_VMS, denali_max_vms()) ||
+	    nla_put_u64_64bit(msg, DENALI_A_STATS_MAX_MEM, denali_max_vm_mem(),
+			      DENALI_A_PAD) ||
+	    nla_put_u64_64bit(msg, DENALI_A_STATS_RESIDENT_PAGES,
+			      denali_mem_resident_total(), DENALI_A_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static const struct genl_ops denali_ops[] = {
+	{
+		.cmd = DENALI_CMD_VM_NEW,
+		.flags = GENL_ADMIN_PERM,
+		.policy = vm_new_policy,
+		.maxattr = DENALI_A_MAX,
+		.doit = vm_new_doit,
+	},
+	{
+		.cmd = DENALI_CMD_VM_DEL,
+		.flags = GENL_ADMIN_PERM,
+		.policy = vm_ref_policy,
+		.maxattr = DENALI_A_MAX,
+		.doit = vm_del_doit,
+	},
+	{
+		.cmd = DENALI_CMD_VM_GET,
+		.flags = GENL_ADMIN_PERM,
+		.policy = vm_ref_policy,
+		.maxattr = DENALI_A_MAX,
+		.doit = vm_get_doit,
+		.dumpit = vm_get_dumpit,
+	},
+	{
+		.cmd = DENALI_CMD_STATS,
+		.flags = GENL_ADMIN_PERM,
+		.policy = stats_policy,
+		.maxattr = DENALI_A_MAX,
+		.doit = stats_doit,
+	},
+};
+
+static const struct genl_multicast_group denali_mcgrps[] = {
+	[DENALI_MCGRP_EVENTS_IDX] = {
+		.name = DENALI_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_SYS_ADMIN,
+	},
+};
+
+static struct genl_family denali_family __ro_after_init = {
+	.name = DENALI_GENL_NAME,
+	.version = DENALI_GENL_VERSION,
+	.module = THIS_MODULE,
+	.netnsok = false,
+	.ops = denali_ops,
+	.n_ops = ARRAY_SIZE(denali_ops),
+	.resv_start_op = 0,
+	.mcgrps = denali_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(denali_mcgrps),
+};
+
+/**
+ * denali_nl_notify - announce a VM lifecycle event on the "events" group
+ * @vm: the VM concerned
+ * @event: what happened
+ *
+ * Best effort: with nobody listening, or no memory, the event is dropped.
+ */
+void denali_nl_notify(const struct denali_vm *vm, enum denali_event event)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&denali_family, &init_net, DENALI_MCGRP_EVENTS_IDX))
+		return;
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &denali_family, 0, DENALI_CMD_EVENT);
+	if (!hdr ||
+	    nla_put_u32(msg, DENALI_A_EVENT, event) ||
+	    nla_put_u32(msg, DENALI_A_VM_ID, vm->id) ||
+	    nla_put_string(msg, DENALI_A_VM_NAME, vm->name) ||
+	    nla_put_u32(msg, DENALI_A_VM_STATE, READ_ONCE(vm->state))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&denali_family, msg, 0, DENALI_MCGRP_EVENTS_IDX,
+			  GFP_KERNEL);
+}
+
+int __init denali_nl_init(void)
+{
+	return genl_register_family(&denali_family);
+}
+
+void denali_nl_exit(void)
+{
+	genl_unregister_family(&denali_family);
+}
