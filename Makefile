@@ -37,7 +37,7 @@ define modbuild
 	$(MAKE) -C $(2) M=$(1) DENALI_VERSION=$(DENALI_VERSION) $(3) modules
 endef
 
-.PHONY: all module userspace guests kernel test-module initramfs demo check \
+.PHONY: all module userspace guests testprogs kernel test-module initramfs demo check \
 	check-svm check-vmx compile-checks checkpatch clean help
 
 all: module userspace guests
@@ -56,6 +56,9 @@ userspace:
 guests:
 	$(MAKE) -C ilwaco O=$(O)/ilwaco
 
+testprogs:
+	$(MAKE) -C tests/progs O=$(O)
+
 kernel:
 	@echo $(TESTKDIR)
 
@@ -63,7 +66,7 @@ kernel:
 test-module:
 	$(call modbuild,$(O)/mod-test,$(TESTKDIR),W=1)
 
-initramfs: test-module userspace guests
+initramfs: test-module userspace guests testprogs
 	scripts/mkinitramfs.sh $(TESTKDIR) $(O)/mod-test $(O) $(O)/initramfs.cpio.gz
 
 demo: initramfs

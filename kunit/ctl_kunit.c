@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* KUnit: validation of VM creation parameters (names, memory sizes, entry). */
 #include <kunit/test.h>
+#include <linux/sizes.h>
 #include <linux/denali.h>
 
 #include "core/vm.h"
@@ -36,10 +37,10 @@ static void name_test(struct kunit *test)
 {
 	const struct name_case *c = test->param_value;
 
-	KUNIT_EXPECT_EQ(test, denali_vm_name_invalid(c->name) == NULL, c->ok);
+	KUNIT_EXPECT_EQ(test, !denali_vm_name_invalid(c->name), c->ok);
 }
 
-#define MIB (1ULL << 20)
+#define MIB ((u64)SZ_1M)
 
 struct mem_case {
 	const char *what;
@@ -71,7 +72,7 @@ static void mem_size_test(struct kunit *test)
 {
 	const struct mem_case *c = test->param_value;
 
-	KUNIT_EXPECT_EQ(test, denali_vm_mem_invalid(c->size, c->max) == NULL, c->ok);
+	KUNIT_EXPECT_EQ(test, !denali_vm_mem_invalid(c->size, c->max), c->ok);
 }
 
 /* Entry points lie inside guest memory, above the reserved low megabyte. */

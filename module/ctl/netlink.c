@@ -130,8 +130,10 @@ static int vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 	const char *why;
 	int bad, ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, DENALI_A_VM_NAME))
+	if (GENL_REQ_ATTR_CHECK(info, DENALI_A_VM_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "missing VM NAME");
 		return -EINVAL;
+	}
 	p.name = nla_data(attrs[DENALI_A_VM_NAME]);
 	if (attrs[DENALI_A_VM_MEM_SIZE])
 		p.mem_size = nla_get_u64(attrs[DENALI_A_VM_MEM_SIZE]);

@@ -15,15 +15,16 @@
  */
 static int vmx_probe(void)
 {
-	u32 lo, hi, procbased2;
-	u64 ept_cap;
+	u64 procbased, ept_cap;
+	u32 procbased2;
 
-	rdmsr(MSR_IA32_VMX_PROCBASED_CTLS, lo, hi);
-	if (!(hi & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)) {
+	rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS, procbased);
+	if (!((procbased >> 32) & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)) {
 		pr_err("VT-x without secondary processor controls: no EPT, not loading\n");
 		return -ENODEV;
 	}
-	rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2, lo, procbased2);
+	rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS2, procbased);
+	procbased2 = procbased >> 32;
 	if (!(procbased2 & SECONDARY_EXEC_ENABLE_EPT)) {
 		pr_err("VT-x without EPT (extended page tables): not loading\n");
 		return -ENODEV;

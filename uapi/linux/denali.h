@@ -38,6 +38,7 @@ enum denali_cmd {
 	DENALI_CMD_EVENT,
 	__DENALI_CMD_MAX,
 };
+
 #define DENALI_CMD_MAX (__DENALI_CMD_MAX - 1)
 
 /**
@@ -73,6 +74,7 @@ enum denali_attr {
 	DENALI_A_PAD,
 	__DENALI_A_MAX,
 };
+
 #define DENALI_A_MAX (__DENALI_A_MAX - 1)
 
 /* Lifecycle of a VM. Appended to, never renumbered. */

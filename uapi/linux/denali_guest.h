@@ -11,11 +11,11 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
-#include <stdint.h>
-typedef uint8_t __u8;
-typedef uint16_t __u16;
-typedef uint32_t __u32;
-typedef uint64_t __u64;
+/* Freestanding guests have no <linux/types.h>; the compiler knows the widths. */
+typedef __UINT8_TYPE__ __u8;
+typedef __UINT16_TYPE__ __u16;
+typedef __UINT32_TYPE__ __u32;
+typedef __UINT64_TYPE__ __u64;
 #endif
 
 #define DENALI_GUEST_ABI_VERSION	1

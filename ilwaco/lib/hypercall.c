@@ -1,0 +1,31 @@
+/* Hypercall bindings: one call into the trampoline the module puts in the registers page. */
+#include <ilwaco.h>
+
+/*
+ * The trampoline holds vmcall (VT-x) or vmmcall (AMD-V) followed by ret, so
+ * the same binary runs on both. Only RAX is changed by the call.
+ */
+long dn_hypercall(long nr, long a0, long a1, long a2, long a3, long a4)
+{
+	register long r10 __asm__("r10") = a3;
+	register long r8 __asm__("r8") = a4;
+	long ret;
+
+	__asm__ volatile("call *%[tramp]"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8),
+			   [tramp] "r"(DENALI_REGS_GPA + DENALI_REGS_TRAMPOLINE_OFF)
+			 : "memory", "cc");
+	return ret;
+}
+
+void dn_halt(int code)
+{
+	for (;;)
+		dn_hypercall(DENALI_HC_HALT, code, 0, 0, 0, 0);
+}
+
+long dn_console_write(const void *buf, size_t len)
+{
+	return dn_hypercall(DENALI_HC_CONSOLE_WRITE, (long)(uintptr_t)buf, (long)len, 0, 0, 0);
+}

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Builds denali.ko with W=1 and sparse (C=2) against the test kernel and
+# Debian's stock 6.1 and 6.12 headers; any warning fails that check.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+O=${1:-$top/build}
+results=$O/results-compile.txt
+mkdir -p "$O/logs"
+: > "$results"
+
+trees=("test-kernel:$("$top/scripts/testkernel.sh")")
+for d in /usr/src/linux-headers-6.1.*-amd64 /usr/src/linux-headers-6.12.*-amd64; do
+	[ -f "$d/Makefile" ] && trees+=("$(basename "$d"):$d")
+done
+
+passed=0 failed=0
+for t in "${trees[@]}"; do
+	name=${t%%:*} kdir=${t#*:}
+	out=$O/compile-$name log=$O/logs/compile-$name.log
+	rm -rf "$out"
+	mkdir -p "$out"
+	(cd "$top" && rsync -a Kbuild module uapi kunit "$out/")
+	make -C "$kdir" M="$out" W=1 C=2 DENALI_VERSION=check modules > "$log" 2>&1
+	rc=$?
+	warnings=$(grep -cE '(warning|error):' "$log")
+	if [ $rc -eq 0 ] && [ "$warnings" -eq 0 ] && [ -f "$out/denali.ko" ]; then
+		echo "ok - compile W=1 sparse $name"
+		echo "PASS compile W=1 sparse $name" >> "$results"
+		passed=$((passed + 1))
+	else
+		echo "not ok - compile W=1 sparse $name: exit $rc, $warnings warnings"
+		grep -E '(warning|error):' "$log" | head -20 | sed 's/^/  | /'
+		[ $rc -ne 0 ] && tail -20 "$log" | sed 's/^/  | /'
+		echo "FAIL compile W=1 sparse $name" >> "$results"
+		failed=$((failed + 1))
+	fi
+done
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -1,0 +1,242 @@
+/* nlraw: send hand-built (possibly malformed) requests to the "denali" genetlink family. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/genetlink.h>
+#include <linux/denali.h>
+
+/*
+ * nlraw [--dump] CMD [ATTR:KIND:VALUE]...
+ *   CMD   new, del, get, stats, event or a number
+ *   ATTR  id, name, mem, state, resident, entry, event or a number
+ *   KIND  u8, u16, u32, u64, str (NUL-terminated), hex (raw bytes), zero:N
+ * Prints "ok" plus one line per reply message ("msg cmd=N attrs=..."), or
+ * "error ERRNO: extack message"; exit status 0 on success, 1 on error.
+ */
+static int sock;
+static char buf[65536];
+
+static const char *attr_names[] = {
+	[DENALI_A_VM_ID] = "id", [DENALI_A_VM_NAME] = "name",
+	[DENALI_A_VM_MEM_SIZE] = "mem", [DENALI_A_VM_STATE] = "state",
+	[DENALI_A_VM_RESIDENT_PAGES] = "resident", [DENALI_A_VM_ENTRY] = "entry",
+	[DENALI_A_EVENT] = "event",
+};
+
+static int lookup(const char *s, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
+			return i;
+	return atoi(s);
+}
+
+static struct nlattr *put_attr(struct nlmsghdr *nlh, int type, const void *data, int len)
+{
+	struct nlattr *nla = (struct nlattr *)((char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len));
+
+	nla->nla_type = type;
+	nla->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)nla + NLA_HDRLEN, data, len);
+	nlh->nlmsg_len = NLMSG_ALIGN(nlh->nlmsg_len) + NLA_ALIGN(nla->nla_len);
+	return nla;
+}
+
+static void send_req(struct nlmsghdr *nlh)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	if (sendto(sock, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		printf("error send: %s\n", strerror(errno));
+		exit(1);
+	}
+}
+
+static const char *errname(int e)
+{
+	static const struct { int e; const char *n; } t[] = {
+		{ EINVAL, "EINVAL" }, { ENOENT, "ENOENT" }, { EEXIST, "EEXIST" },
+		{ EPERM, "EPERM" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
+		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EMSGSIZE, "EMSGSIZE" }, { ENOMEM, "ENOMEM" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].e == e)
+			return t[i].n;
+	return strerror(e);
+}
+
+/* Reads replies until the ACK/error or NLMSG_DONE; returns 0 or -errno. */
+static int recv_replies(int print)
+{
+	for (;;) {
+		int len = recv(sock, buf, sizeof(buf), 0);
+		struct nlmsghdr *nlh;
+
+		if (len < 0) {
+			printf("error recv: %s\n", strerror(errno));
+			exit(1);
+		}
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *err = NLMSG_DATA(nlh);
+				const char *msg = NULL;
+
+				if (err->error && (nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
+					int off = sizeof(*err);
+					struct nlattr *a;
+
+					if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+						off += err->msg.nlmsg_len - sizeof(err->msg);
+					for (a = (struct nlattr *)((char *)err + off);
+					     (char *)a + NLA_HDRLEN <= (char *)nlh + nlh->nlmsg_len && a->nla_len >= NLA_HDRLEN;
+					     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+						if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
+							msg = (char *)a + NLA_HDRLEN;
+				}
+				if (err->error && print)
+					printf("error %s: %s\n", errname(-err->error), msg ? msg : "(no message)");
+				return err->error;
+			}
+			if (print) {
+				struct genlmsghdr *g = NLMSG_DATA(nlh);
+				struct nlattr *a = (struct nlattr *)((char *)g + GENL_HDRLEN);
+				int rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+
+				printf("msg cmd=%d", g->cmd);
+				for (; rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
+				     rem -= NLA_ALIGN(a->nla_len), a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+					void *d = (char *)a + NLA_HDRLEN;
+					int t = a->nla_type & NLA_TYPE_MASK;
+
+					if (t == DENALI_A_VM_NAME || t == DENALI_A_STATS_BACKEND)
+						printf(" %d=%s", t, (char *)d);
+					else if (a->nla_len - NLA_HDRLEN == 4)
+						printf(" %d=%u", t, *(uint32_t *)d);
+					else if (a->nla_len - NLA_HDRLEN == 8)
+						printf(" %d=%llu", t, (unsigned long long)*(uint64_t *)d);
+				}
+				printf("\n");
+			}
+		}
+	}
+}
+
+static int resolve_family(void)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct genlmsghdr *g;
+	int len;
+
+	memset(buf, 0, 4096);
+	nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	g = NLMSG_DATA(nlh);
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	put_attr(nlh, CTRL_ATTR_FAMILY_NAME, DENALI_GENL_NAME, sizeof(DENALI_GENL_NAME));
+	send_req(nlh);
+	len = recv(sock, buf, sizeof(buf), 0);
+	for (nlh = (struct nlmsghdr *)buf; len > 0 && NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+		struct nlattr *a;
+		int rem;
+
+		if (nlh->nlmsg_type != GENL_ID_CTRL)
+			break;
+		a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+		rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+		for (; rem >= NLA_HDRLEN; rem -= NLA_ALIGN(a->nla_len),
+		     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+			if (a->nla_type == CTRL_ATTR_FAMILY_ID)
+				return *(uint16_t *)((char *)a + NLA_HDRLEN);
+	}
+	printf("error family: denali module not loaded\n");
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *cmd_names[] = { [DENALI_CMD_VM_NEW] = "new", [DENALI_CMD_VM_DEL] = "del",
+		[DENALI_CMD_VM_GET] = "get", [DENALI_CMD_STATS] = "stats", [DENALI_CMD_EVENT] = "event" };
+	static char req[8192] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
+	struct genlmsghdr *g;
+	int one = 1, dump = 0, family, i, ret;
+
+	if (argc > 1 && !strcmp(argv[1], "--dump")) {
+		dump = 1;
+		argv++;
+		argc--;
+	}
+	if (argc < 2) {
+		fprintf(stderr, "usage: nlraw [--dump] CMD [ATTR:KIND:VALUE]...\n");
+		return 2;
+	}
+	sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (sock < 0 || setsockopt(sock, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one))) {
+		perror("nlraw: socket");
+		return 1;
+	}
+	family = resolve_family();
+
+	nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
+	nlh->nlmsg_seq = 1;
+	g = NLMSG_DATA(nlh);
+	g->cmd = lookup(argv[1], cmd_names, sizeof(cmd_names) / sizeof(cmd_names[0]));
+	g->version = DENALI_GENL_VERSION;
+
+	for (i = 2; i < argc; i++) {
+		char *spec = strdup(argv[i]), *kind, *val;
+		int type;
+
+		kind = strchr(spec, ':');
+		val = kind ? strchr(kind + 1, ':') : NULL;
+		if (!val) {
+			fprintf(stderr, "nlraw: bad attribute spec %s\n", argv[i]);
+			return 2;
+		}
+		*kind++ = 0;
+		*val++ = 0;
+		type = lookup(spec, attr_names, sizeof(attr_names) / sizeof(attr_names[0]));
+		if (!strcmp(kind, "str")) {
+			put_attr(nlh, type, val, strlen(val) + 1);
+		} else if (!strcmp(kind, "hex")) {
+			unsigned char bytes[4096];
+			int n = 0;
+
+			for (; val[0] && val[1] && n < (int)sizeof(bytes); val += 2)
+				sscanf(val, "%2hhx", &bytes[n++]);
+			put_attr(nlh, type, bytes, n);
+		} else if (!strcmp(kind, "zero")) {
+			static unsigned char zeros[4096];
+			int n = atoi(val);
+
+			put_attr(nlh, type, zeros, n > 4096 ? 4096 : n);
+		} else {
+			uint64_t v = strtoull(val, NULL, 0);
+			int w = !strcmp(kind, "u8") ? 1 : !strcmp(kind, "u16") ? 2 :
+				!strcmp(kind, "u32") ? 4 : 8;
+
+			put_attr(nlh, type, &v, w);
+		}
+		free(spec);
+	}
+	send_req(nlh);
+	ret = recv_replies(1);
+	if (!ret)
+		printf("ok\n");
+	return ret ? 1 : 0;
+}
