@@ -37,7 +37,8 @@ define modbuild
 	$(MAKE) -C $(2) M=$(1) DENALI_VERSION=$(DENALI_VERSION) $(3) modules
 endef
 
-.PHONY: all module userspace guests testprogs kernel test-module initramfs demo check \
+
+.PHONY: deps all module userspace guests testprogs kernel test-module initramfs demo check \
 	check-svm check-vmx compile-checks checkpatch clean help
 
 all: module userspace guests
@@ -69,7 +70,11 @@ test-module:
 initramfs: test-module userspace guests testprogs
 	scripts/mkinitramfs.sh $(TESTKDIR) $(O)/mod-test $(O) $(O)/initramfs.cpio.gz
 
-demo: initramfs
+deps:
+	@scripts/install-deps.sh
+
+demo: deps
+	$(MAKE) initramfs
 	scripts/demo.sh $(TESTKDIR) $(O)
 
 check-svm: initramfs
@@ -84,7 +89,8 @@ compile-checks:
 checkpatch:
 	scripts/checkpatch.sh $(TESTKDIR)
 
-check: initramfs
+check: deps
+	$(MAKE) initramfs
 	scripts/check.sh $(TESTKDIR) $(O)
 
 clean:

@@ -8,14 +8,17 @@
  * guests (Ilwaco), so it uses only fixed-width types. Fields are only ever
  * appended; DENALI_GUEST_ABI_VERSION grows when they are.
  */
-#ifdef __KERNEL__
+#if defined(__KERNEL__) || __STDC_HOSTED__
 #include <linux/types.h>
 #else
-/* Freestanding guests have no <linux/types.h>; the compiler knows the widths. */
-typedef __UINT8_TYPE__ __u8;
-typedef __UINT16_TYPE__ __u16;
-typedef __UINT32_TYPE__ __u32;
-typedef __UINT64_TYPE__ __u64;
+/*
+ * Freestanding guests have no <linux/types.h>; these are its definitions
+ * (asm-generic/int-ll64.h), so the two can meet without conflict.
+ */
+typedef unsigned char __u8;
+typedef unsigned short __u16;
+typedef unsigned int __u32;
+typedef unsigned long long __u64;
 #endif
 
 #define DENALI_GUEST_ABI_VERSION	1

@@ -1,0 +1,35 @@
+#!/bin/bash
+# make check: compile checks, checkpatch, the QEMU (AMD-V) and Bochs (VT-x)
+# suites with KUnit; ends with one line "N passed, N failed" over all of them.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+kdir=$1
+O=$2
+start=$(date +%s)
+rm -f "$O"/results-*.txt
+
+step() {
+	echo
+	echo "=== $* ==="
+	"$@"
+	echo "=== done in $(( $(date +%s) - step_start )) s ==="
+}
+
+for s in "scripts/compile-checks.sh $O" "scripts/checkpatch.sh $kdir $O" \
+	 "scripts/run-tests.sh svm $kdir $O" "scripts/run-tests.sh vmx $kdir $O"; do
+	step_start=$(date +%s)
+	# shellcheck disable=SC2086
+	step "$top"/$s
+done
+
+echo
+echo "=== summary ($(( $(date +%s) - start )) s) ==="
+cat "$O"/results-*.txt > "$O/results.txt"
+grep '^FAIL' "$O/results.txt" | sed 's/^FAIL /not ok - /'
+passed=$(grep -c '^PASS' "$O/results.txt")
+failed=$(grep -c '^FAIL' "$O/results.txt")
+for s in compile checkpatch svm vmx; do
+	[ -f "$O/results-$s.txt" ] || { echo "not ok - step $s produced no results"; failed=$((failed + 1)); }
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

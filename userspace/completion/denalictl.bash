@@ -1,0 +1,90 @@
+# Bash completion for denalictl: subcommands, options, and VM names for destroy and show.
+
+# The names of the VMs that exist now, one a line, from "denalictl list -j"
+# (plain "list" as a fallback); nothing when the module is not loaded.
+_denalictl_vms()
+{
+	local prog=$1 out re='"name":"([^"]*)"'
+
+	if out=$("$prog" list -j 2>/dev/null) && [[ $out == \[* ]]; then
+		while [[ $out =~ $re ]]; do
+			printf '%s\n' "${BASH_REMATCH[1]}"
+			out=${out#*"${BASH_REMATCH[0]}"}
+		done
+	else
+		"$prog" list 2>/dev/null | while read -r _ name _; do
+			printf '%s\n' "$name"
+		done | tail -n +2
+	fi
+}
+
+_denalictl()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local prog=${COMP_WORDS[0]} sub= subidx=0 i nargs=0
+	local cmds="create destroy list show stats monitor help"
+
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		if [[ ${COMP_WORDS[i]} != -* ]]; then
+			sub=${COMP_WORDS[i]}
+			subidx=$i
+			break
+		fi
+	done
+
+	if [[ -z $sub ]]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-j -v -h --json --verbose --help --version" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$cmds" -- "$cur"))
+		fi
+		return
+	fi
+
+	# Positional arguments already given after the subcommand.
+	for ((i = subidx + 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--mem | -m | --image | -i) ((i++)) ;;
+		-*) ;;
+		*) ((nargs++)) ;;
+		esac
+	done
+
+	case $sub in
+	create)
+		case $prev in
+		--image | -i)
+			compopt -o filenames 2>/dev/null
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return
+			;;
+		--mem | -m)
+			COMPREPLY=($(compgen -W "16M 32M 64M 128M 256M 1G" -- "$cur"))
+			return
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--mem --image --verbose --help" -- "$cur"))
+		fi
+		;;
+	destroy | show)
+		if [[ $cur == -* ]]; then
+			if [[ $sub == show ]]; then
+				COMPREPLY=($(compgen -W "-j --json --help" -- "$cur"))
+			else
+				COMPREPLY=($(compgen -W "--help" -- "$cur"))
+			fi
+		elif ((nargs == 0)); then
+			COMPREPLY=($(compgen -W "$(_denalictl_vms "$prog")" -- "$cur"))
+		fi
+		;;
+	list | stats | monitor)
+		COMPREPLY=($(compgen -W "-j --json --help" -- "$cur"))
+		;;
+	help)
+		((nargs == 0)) && COMPREPLY=($(compgen -W "$cmds" -- "$cur"))
+		;;
+	esac
+}
+
+complete -F _denalictl denalictl

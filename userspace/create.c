@@ -1,0 +1,263 @@
+/* denalictl create: make a VM and load an ELF image into it; also the hidden elf-check. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/denali.h>
+
+#include "elf.h"
+#include "nl.h"
+#include "subcommands.h"
+#include "util.h"
+
+#define CREATE_USAGE "create NAME [--mem SIZE] [--image ELF]"
+#define ELF_CHECK_USAGE "elf-check ELF [--mem SIZE]"
+#define DEFAULT_MEM (16ULL << 20)
+#define DEV_PATH "/dev/denali"
+
+struct create_opts {
+	const char *name;
+	const char *image;
+	uint64_t mem;
+};
+
+static const struct option create_options[] = {
+	{ "mem", required_argument, NULL, 'm' },
+	{ "image", required_argument, NULL, 'i' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option elf_check_options[] = {
+	{ "mem", required_argument, NULL, 'm' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * Options and the one positional argument (what: its name in messages);
+ * elf-check takes no --image. Returns -1 to go on, else the exit status.
+ */
+static int parse_args(int argc, char **argv, const char *usage, const char *what, bool image,
+		      struct create_opts *o)
+{
+	int c;
+
+	o->mem = DEFAULT_MEM;
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, image ? ":m:i:vh" : ":m:h",
+				image ? create_options : elf_check_options, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_size(optarg, &o->mem))
+				return usage_err(usage, "invalid size '%s'", optarg);
+			break;
+		case 'i':
+			o->image = optarg;
+			break;
+		case 'v':
+			opt_verbose = true;
+			break;
+		case 'h':
+			printf("Usage: " PROG_NAME " %s\n", usage);
+			return EXIT_OK;
+		case ':':
+			return usage_err(usage, "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_err(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_err(usage, "missing %s", what);
+	if (optind + 1 < argc)
+		return usage_err(usage, "unexpected argument '%s'", argv[optind + 1]);
+	o->name = argv[optind];
+	return -1;
+}
+
+/* The reply to VM_NEW describes the new VM; we need its id. */
+struct new_vm {
+	bool has_id;
+	uint32_t id;
+};
+
+static int on_new_vm(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct new_vm *vm = arg;
+
+	(void)cmd;
+	if (tb[DENALI_A_VM_ID]) {
+		vm->has_id = true;
+		vm->id = nla_get_u32(tb[DENALI_A_VM_ID]);
+	}
+	return 0;
+}
+
+/* Open /dev/denali and check that it speaks our API. Prints its own error. */
+static int open_dev(void)
+{
+	int fd, ver;
+
+	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+			err_msg(DEV_PATH, "%s (denali module not loaded?)", strerror(errno));
+		else
+			err_errno(DEV_PATH, errno);
+		return -1;
+	}
+	ver = ioctl(fd, DENALI_IOC_API_VERSION);
+	if (ver < 0) {
+		err_msg(DEV_PATH, "API version: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (ver != DENALI_API_VERSION) {
+		err_msg(DEV_PATH, "API version %d, denalictl speaks %d", ver, DENALI_API_VERSION);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Copy the image into the new VM's memory. Prints its own error; returns 0 or -1. */
+static int load_image(const struct create_opts *o, const struct image *img, int dev_fd, uint32_t id)
+{
+	struct denali_vm_open arg = { .id = id };
+	char err[256];
+	int vm_fd, ret;
+
+	vm_fd = ioctl(dev_fd, DENALI_IOC_VM_OPEN, &arg);
+	if (vm_fd < 0) {
+		err_msg(o->name, "cannot open VM %u: %s", id, strerror(errno));
+		return -1;
+	}
+	ret = image_write(img, vm_fd, err, sizeof(err));
+	if (ret)
+		err_msg(o->name, "loading %s: %s", o->image, err);
+	close(vm_fd);
+	return ret;
+}
+
+int create_main(int argc, char **argv)
+{
+	struct create_opts o = { 0 };
+	struct image img = { 0 };
+	struct new_vm vm = { 0 };
+	struct nl_msg *msg;
+	struct dnl nl;
+	int ret, dev_fd = -1, status = EXIT_ERR;
+	char err[256], sz[32];
+
+	ret = parse_args(argc, argv, CREATE_USAGE, "NAME", true, &o);
+	if (ret >= 0)
+		return ret;
+
+	/* Everything that can be checked is checked before the VM exists. */
+	if (o.image) {
+		if (image_open(o.image, o.mem, &img, err, sizeof(err))) {
+			err_msg(o.image, "%s", err);
+			return EXIT_ERR;
+		}
+		dev_fd = open_dev();
+		if (dev_fd < 0)
+			goto out_image;
+	}
+	if (dnl_open(&nl))
+		goto out_dev;
+
+	msg = dnl_msg(&nl, DENALI_CMD_VM_NEW, 0);
+	if (!msg) {
+		err_errno(o.name, ENOMEM);
+		goto out_nl;
+	}
+	if (nla_put_string(msg, DENALI_A_VM_NAME, o.name) ||
+	    nla_put_u64(msg, DENALI_A_VM_MEM_SIZE, o.mem) ||
+	    (o.image && nla_put_u64(msg, DENALI_A_VM_ENTRY, img.entry))) {
+		nlmsg_free(msg);
+		err_errno(o.name, ENOMEM);
+		goto out_nl;
+	}
+	ret = dnl_request(&nl, msg, on_new_vm, &vm);
+	if (ret) {
+		dnl_perror(&nl, o.name, ret);
+		goto out_nl;
+	}
+	if (opt_verbose) {
+		printf("created %s", o.name);
+		if (vm.has_id)
+			printf(" id %u", vm.id);
+		printf(" (%s)\n", format_size(o.mem, sz, sizeof(sz)));
+	}
+
+	if (o.image) {
+		if (!vm.has_id) {
+			err_msg(o.name, "no VM id in the kernel's reply");
+			ret = -1;
+		} else {
+			ret = load_image(&o, &img, dev_fd, vm.id);
+		}
+		if (ret) {
+			/* Nothing left half-done: a VM without its image goes away. */
+			ret = vm_destroy(&nl, o.name, vm.has_id, vm.id);
+			if (ret)
+				err_msg(o.name, "could not destroy the VM again: %s",
+					dnl_strerror(&nl, ret));
+			goto out_nl;
+		}
+		if (opt_verbose) {
+			unsigned int i;
+
+			for (i = 0; i < img.nsegs; i++)
+				printf("loaded segment %u [0x%llx-0x%llx) %llu bytes from %s\n",
+				       img.segs[i].index, (unsigned long long)img.segs[i].paddr,
+				       (unsigned long long)(img.segs[i].paddr + img.segs[i].memsz),
+				       (unsigned long long)img.segs[i].filesz, o.image);
+			printf("entry 0x%llx\n", (unsigned long long)img.entry);
+		}
+	}
+	status = EXIT_OK;
+out_nl:
+	dnl_close(&nl);
+out_dev:
+	if (dev_fd >= 0)
+		close(dev_fd);
+out_image:
+	image_close(&img);
+	return status;
+}
+
+/* elf-check ELF [--mem SIZE]: validate an image as create would, and list its segments. */
+int elf_check_main(int argc, char **argv)
+{
+	struct create_opts o = { 0 };
+	struct image img;
+	char err[256], sz[32];
+	unsigned int i;
+	int ret;
+
+	ret = parse_args(argc, argv, ELF_CHECK_USAGE, "ELF", false, &o);
+	if (ret >= 0)
+		return ret;
+	if (image_open(o.name, o.mem, &img, err, sizeof(err))) {
+		err_msg(o.name, "%s", err);
+		return EXIT_ERR;
+	}
+	printf("%s: entry 0x%llx, %u PT_LOAD segment%s, guest memory %s\n", o.name,
+	       (unsigned long long)img.entry, img.nsegs, img.nsegs == 1 ? "" : "s",
+	       format_size(o.mem, sz, sizeof(sz)));
+	for (i = 0; i < img.nsegs; i++)
+		printf("segment %u [0x%llx-0x%llx) filesz 0x%llx offset 0x%llx\n",
+		       img.segs[i].index, (unsigned long long)img.segs[i].paddr,
+		       (unsigned long long)(img.segs[i].paddr + img.segs[i].memsz),
+		       (unsigned long long)img.segs[i].filesz,
+		       (unsigned long long)img.segs[i].offset);
+	image_close(&img);
+	return EXIT_OK;
+}

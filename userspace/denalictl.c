@@ -1,0 +1,105 @@
+/* denalictl: the supervisor CLI of Denali for Linux; global options and the subcommand table. */
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/denali.h>
+
+#include "subcommands.h"
+#include "util.h"
+
+#ifndef DENALI_VERSION
+#define DENALI_VERSION "unknown"
+#endif
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *description;
+} subcommands[] = {
+	{ "create", create_main, "create a VM, optionally loading an ELF image into it" },
+	{ "destroy", destroy_main, "destroy a VM" },
+	{ "list", list_main, "list all VMs" },
+	{ "show", show_main, "show one VM" },
+	{ "stats", stats_main, "show the module's backend, limits and totals" },
+	{ "monitor", monitor_main, "print VM events as they happen" },
+	/* Hidden: validate an image without the module (used by the tests). */
+	{ "elf-check", elf_check_main, NULL },
+};
+
+#define USAGE_LINE "Usage: " PROG_NAME " [-j] [-v] <cmd> [<args>]\n"
+
+/* A usage error at the top level: the reason, the usage line and where to look. */
+static int top_usage_err(const char *what, const char *arg)
+{
+	fprintf(stderr, PROG_NAME ": %s '%s'\n" USAGE_LINE "Run '" PROG_NAME " help' for more.\n",
+		what, arg);
+	return EXIT_USAGE;
+}
+
+static void show_usage(FILE *f)
+{
+	size_t i;
+
+	fputs(USAGE_LINE, f);
+	fputs("       " PROG_NAME " {-h | --help | --version}\n\n", f);
+	fputs("Available subcommands:\n", f);
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (subcommands[i].description)
+			fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].description);
+	}
+	fputs("\nGlobal options:\n", f);
+	fputs("  -j, --json     JSON output (list, show, stats, monitor)\n", f);
+	fputs("  -v, --verbose  report what create did\n", f);
+	fputs("\nRun '" PROG_NAME " <cmd> --help' for a subcommand's usage.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	char *help_argv[] = { NULL, "--help", NULL };
+	int i;
+	size_t j;
+
+	/* Global options come before the subcommand, like ip -j. */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *opt = argv[i];
+
+		if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
+			show_usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(opt, "-V") || !strcmp(opt, "--version")) {
+			printf(PROG_NAME " %s (genetlink family %s version %d, API %d)\n",
+			       DENALI_VERSION, DENALI_GENL_NAME, DENALI_GENL_VERSION,
+			       DENALI_API_VERSION);
+			return EXIT_OK;
+		} else if (!strcmp(opt, "-j") || !strcmp(opt, "--json")) {
+			opt_json = true;
+		} else if (!strcmp(opt, "-v") || !strcmp(opt, "--verbose")) {
+			opt_verbose = true;
+		} else if (!strcmp(opt, "--")) {
+			i++;
+			break;
+		} else {
+			return top_usage_err("unknown option", opt);
+		}
+	}
+	if (i >= argc) {
+		show_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		/* "help CMD" is "CMD --help". */
+		if (i + 1 >= argc) {
+			show_usage(stdout);
+			return EXIT_OK;
+		}
+		help_argv[0] = argv[++i];
+		argv = help_argv;
+		argc = 2;
+		i = 0;
+	}
+	for (j = 0; j < sizeof(subcommands) / sizeof(subcommands[0]); j++) {
+		if (!strcmp(argv[i], subcommands[j].name))
+			return subcommands[j].fn(argc - i, argv + i);
+	}
+	return top_usage_err("unknown subcommand", argv[i]);
+}
