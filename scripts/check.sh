@@ -15,7 +15,7 @@ step() {
 	echo "=== done in $(( $(date +%s) - step_start )) s ==="
 }
 
-for s in "scripts/compile-checks.sh $O" "scripts/checkpatch.sh $kdir $O" \
+for s in "scripts/compile-checks.sh $O" "scripts/checkpatch.sh $kdir $O" "scripts/ynl-check.sh $kdir $O" \
 	 "scripts/run-tests.sh svm $kdir $O" "scripts/run-tests.sh vmx $kdir $O"; do
 	step_start=$(date +%s)
 	# shellcheck disable=SC2086
@@ -28,7 +28,7 @@ cat "$O"/results-*.txt > "$O/results.txt"
 grep '^FAIL' "$O/results.txt" | sed 's/^FAIL /not ok - /'
 passed=$(grep -c '^PASS' "$O/results.txt")
 failed=$(grep -c '^FAIL' "$O/results.txt")
-for s in compile checkpatch svm vmx; do
+for s in compile checkpatch ynl svm vmx; do
 	[ -f "$O/results-$s.txt" ] || { echo "not ok - step $s produced no results"; failed=$((failed + 1)); }
 done
 echo "$passed passed, $failed failed"
