@@ -279,6 +279,14 @@ out:
  * fails or receiving does. Lost events (receive buffer overrun) are
  * reported on stderr and monitoring goes on.
  */
+/* Events are unsolicited: they carry no sequence number of ours. */
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 int dnl_monitor(struct dnl *nl, dnl_reply_fn fn, void *arg)
 {
 	struct request req = { .nl = nl, .fn = fn, .arg = arg };
@@ -292,13 +300,13 @@ int dnl_monitor(struct dnl *nl, dnl_reply_fn fn, void *arg)
 	ret = nl_socket_add_membership(nl->sk, grp);
 	if (ret < 0)
 		return libnl_err(nl, ret);
-	nl_socket_disable_seq_check(nl->sk);
 	nl_socket_set_buffer_size(nl->sk, 1 << 20, 0);
 
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb)
 		return -ENOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &req);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 	while (!req.err) {
 		ret = nl_recvmsgs(nl->sk, cb);
 		if (ret == -NLE_NOMEM) {

@@ -19,11 +19,11 @@ check "/dev/denali is gone after unload" test ! -e /dev/denali
 # Load, use, unload, again: three rounds, each leaving VMs behind at unload.
 round=1
 while [ $round -le 3 ]; do
-	check "round $round: load" load_denali
-	check "round $round: create two VMs" sh -c 'denalictl create r1 --mem 4M && denalictl create r2 --mem 4M --image /guests/hello.elf'
-	check "round $round: both listed" sh -c 'denalictl list | grep -qw r1 && denalictl list | grep -qw r2'
-	check_output "round $round: image is resident" '"resident_pages": ?[1-9]' denalictl show r2 -j
-	check "round $round: unload with VMs alive" unload_denali
+	check "round $round load" load_denali
+	check "round $round create two VMs" sh -c 'denalictl create r1 --mem 4M && denalictl create r2 --mem 4M --image /guests/hello.elf'
+	check "round $round both listed" sh -c 'denalictl list | grep -qw r1 && denalictl list | grep -qw r2'
+	check_output "round $round image is resident" '"resident_pages": ?[1-9]' denalictl show r2 -j
+	check "round $round unload with VMs alive" unload_denali
 	round=$((round + 1))
 done
 check "load after the rounds" load_denali

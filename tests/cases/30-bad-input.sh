@@ -21,84 +21,83 @@ expect_nl() {
 long=$(printf 'x%.0s' $(seq 1 32))
 hex300=$(printf '61%.0s' $(seq 1 300))
 
-expect_nl "netlink: missing NAME" EINVAL "missing VM NAME" new mem:u64:16777216
-expect_nl "netlink: unknown attribute type" EINVAL "nknown attribute" new name:str:a 200:u32:1
-expect_nl "netlink: attribute not taken by the op" EINVAL "." new name:str:a state:u32:1
-expect_nl "netlink: oversized name attribute" EINVAL "." new name:hex:${hex300}00
-expect_nl "netlink: name not NUL-terminated" EINVAL "." new name:hex:6162
-expect_nl "netlink: oversized mem attribute" EINVAL "length" new name:str:a mem:zero:16
-expect_nl "netlink: short mem attribute" EINVAL "length" new name:str:a mem:u32:4096
-expect_nl "netlink: name too long" EINVAL "longer than 31" new name:str:$long
-expect_nl "netlink: name with a slash" EINVAL "only contain" new name:str:a/b
-expect_nl "netlink: empty name" EINVAL "empty" new name:str:
-expect_nl "netlink: memory size 0" EINVAL "memory size is 0" new name:str:a mem:u64:0
-expect_nl "netlink: memory unaligned" EINVAL "multiple of 4 KiB" new name:str:a mem:u64:4194305
-expect_nl "netlink: memory below minimum" EINVAL "minimum" new name:str:a mem:u64:4096
-expect_nl "netlink: memory above the limit" EINVAL "above the limit" new name:str:a mem:u64:68719476736
-expect_nl "netlink: memory 2^64-4096" EINVAL "above the limit" new name:str:a mem:u64:0xfffffffffffff000
-expect_nl "netlink: entry below 1 MiB" EINVAL "entry point" new name:str:a entry:u64:4096
-expect_nl "netlink: entry outside memory" EINVAL "entry point outside" new name:str:a mem:u64:4194304 entry:u64:4194304
-expect_nl "netlink: name taken" EEXIST "exists" new name:str:keep
-expect_nl "netlink: get without ID or NAME" EINVAL "missing VM ID or NAME" get
-expect_nl "netlink: get a VM that does not exist" ENOENT "no such VM" get name:str:nosuch
-expect_nl "netlink: get ID 0" EINVAL "." get id:u32:0
-expect_nl "netlink: del an ID that does not exist" ENOENT "no such VM" del id:u32:4000000
-expect_nl "netlink: ID and NAME disagree" EINVAL "different VMs" del id:u32:$keep name:str:other
-expect_nl "netlink: unknown command" EOPNOTSUPP "" 99
-expect_nl "netlink: EVENT is not a request" EOPNOTSUPP "" event
+expect_nl "netlink missing NAME" EINVAL "missing VM NAME" new mem:u64:16777216
+expect_nl "netlink unknown attribute type" EINVAL "nknown attribute" new name:str:a 200:u32:1
+expect_nl "netlink attribute not taken by the op" EINVAL "." new name:str:a state:u32:1
+expect_nl "netlink oversized name attribute" EINVAL "." new name:hex:${hex300}00
+expect_nl "netlink name not NUL-terminated" EINVAL "." new name:hex:6162
+expect_nl "netlink oversized mem attribute" EINVAL "length" new name:str:a mem:zero:16
+expect_nl "netlink short mem attribute" EINVAL "length" new name:str:a mem:u32:4096
+expect_nl "netlink name too long" EINVAL "longer than 31" new name:str:$long
+expect_nl "netlink name with a slash" EINVAL "only contain" new name:str:a/b
+expect_nl "netlink empty name" EINVAL "empty" new name:str:
+expect_nl "netlink memory size 0" EINVAL "memory size is 0" new name:str:a mem:u64:0
+expect_nl "netlink memory unaligned" EINVAL "multiple of 4 KiB" new name:str:a mem:u64:4194305
+expect_nl "netlink memory below minimum" EINVAL "minimum" new name:str:a mem:u64:4096
+expect_nl "netlink memory above the limit" EINVAL "above the limit" new name:str:a mem:u64:68719476736
+expect_nl "netlink memory 2^64-4096" EINVAL "above the limit" new name:str:a mem:u64:0xfffffffffffff000
+expect_nl "netlink entry below 1 MiB" EINVAL "entry point" new name:str:a entry:u64:4096
+expect_nl "netlink entry outside memory" EINVAL "entry point outside" new name:str:a mem:u64:4194304 entry:u64:4194304
+expect_nl "netlink name taken" EEXIST "exists" new name:str:keep
+expect_nl "netlink get without ID or NAME" EINVAL "missing VM ID or NAME" get
+expect_nl "netlink get a VM that does not exist" ENOENT "no such VM" get name:str:nosuch
+expect_nl "netlink get ID 0" ERANGE "." get id:u32:0
+expect_nl "netlink del an ID that does not exist" ENOENT "no such VM" del id:u32:4000000
+expect_nl "netlink ID and NAME disagree" EINVAL "different VMs" del id:u32:$keep name:str:other
+expect_nl "netlink unknown command" EOPNOTSUPP "" 99
+expect_nl "netlink EVENT is not a request" EOPNOTSUPP "" event
 
-check_fails "denalictl: usage error exits 2" 2 denalictl create
-check_fails "denalictl: bad size syntax exits 2" 2 denalictl create a --mem 12Q
-check_output "denalictl: memory 0 gives the kernel's reason" "memory size is 0" denalictl create a --mem 0
-check_fails "denalictl: memory 0 exits 1" 1 denalictl create a --mem 0
-check_output "denalictl: unaligned memory" "multiple of 4 KiB" denalictl create a --mem 4194305
-check_output "denalictl: memory above limit" "above the limit" denalictl create a --mem 128M
-check_output "denalictl: name too long" "longer than 31" denalictl create "$long"
-check_output "denalictl: name taken" "exists" denalictl create keep
-check_output "denalictl: destroy nonexistent" "no such VM" denalictl destroy nosuch
-check_fails "denalictl: destroy nonexistent exits 1" 1 denalictl destroy nosuch
-check_output "denalictl: show nonexistent" "no such VM" denalictl show nosuch
+check_fails "denalictl usage error exits 2" 2 denalictl create
+check_fails "denalictl bad size syntax exits 2" 2 denalictl create a --mem 12Q
+check_output "denalictl memory 0 gives the kernel's reason" "memory size is 0" denalictl create a --mem 0
+check_fails "denalictl memory 0 exits 1" 1 denalictl create a --mem 0
+check_output "denalictl unaligned memory" "multiple of 4 KiB" denalictl create a --mem 4194305
+check_output "denalictl memory above limit" "above the limit" denalictl create a --mem 128M
+check_output "denalictl name too long" "longer than 31" denalictl create "$long"
+check_output "denalictl name taken" "exists" denalictl create keep
+check_output "denalictl destroy nonexistent" "no such VM" denalictl destroy nosuch
+check_fails "denalictl destroy nonexistent exits 1" 1 denalictl destroy nosuch
+check_output "denalictl show nonexistent" "no such VM" denalictl show nosuch
 
 # Images: not ELF, truncated, segment outside memory. None leaves a VM behind.
 echo "not an elf at all" > "$CASE_TMP/notelf"
 head -c 200 /guests/hello.elf > "$CASE_TMP/trunc1"
-size=$(wc -c < /guests/hello.elf)
-head -c $((size / 2 + 1)) /guests/hello.elf > "$CASE_TMP/trunc2"
-check_output "image: not ELF" "ELF" denalictl create img1 --image "$CASE_TMP/notelf"
-check_output "image: truncated headers" "truncat" denalictl create img2 --image "$CASE_TMP/trunc1"
-check_fails "image: truncated segment" 1 denalictl create img3 --image "$CASE_TMP/trunc2"
-check_output "image: segment outside a 2 MiB guest" "outside" denalictl create img4 --mem 2M --image /guests/bigmem.elf
-check "image: the same fits in 8 MiB" sh -c "denalictl create img5 --mem 8M --image /guests/bigmem.elf && denalictl destroy img5"
-check_output "image: no VM left behind by failed loads" '^1$' sh -c 'denalictl list -j | grep -o "\"name\"" | wc -l'
+head -c 4352 /guests/hello.elf > "$CASE_TMP/trunc2"   # into the first segment (file offset 0x1000)
+check_output "image not ELF" "ELF" denalictl create img1 --image "$CASE_TMP/notelf"
+check_output "image truncated headers" "truncat" denalictl create img2 --image "$CASE_TMP/trunc1"
+check_fails "image truncated segment" 1 denalictl create img3 --image "$CASE_TMP/trunc2"
+check_output "image segment outside a 2 MiB guest" "outside" denalictl create img4 --mem 2M --image /guests/bigmem.elf
+check "image the same fits in 8 MiB" sh -c "denalictl create img5 --mem 8M --image /guests/bigmem.elf && denalictl destroy img5"
+check_output "image no VM left behind by failed loads" '^1$' sh -c 'denalictl list -j | grep -o "\"name\"" | wc -l'
 
 # The VM descriptor: bounds, reserved low megabyte, nonexistent VMs, flags.
-check_output "vmfd: open nonexistent VM" "ENOENT" vmfd 4000000 open 0
-check_output "vmfd: open with flags" "EINVAL" vmfd "$keep" open 1
-check_output "vmfd: write past the end" "EINVAL" vmfd "$keep" pwrite 0x3ffff8 16
-check_output "vmfd: write at the end" "EINVAL" vmfd "$keep" pwrite 0x400000 1
-check_output "vmfd: write far past the end" "EINVAL" vmfd "$keep" pwrite 0x7ffffffffffff000 4096
-check_output "vmfd: write into the low megabyte" "EINVAL" vmfd "$keep" pwrite 0xff000 16
-check_output "vmfd: read past the end" "EINVAL" vmfd "$keep" pread 0x3fffff 2
-check_output "vmfd: read untouched memory is zero" "ok 4096" vmfd "$keep" preadz 0x300000 4096
+check_output "vmfd open nonexistent VM" "ENOENT" vmfd 4000000 open 0
+check_output "vmfd open with flags" "EINVAL" vmfd "$keep" open 1
+check_output "vmfd write past the end" "EINVAL" vmfd "$keep" pwrite 0x3ffff8 16
+check_output "vmfd write at the end" "EINVAL" vmfd "$keep" pwrite 0x400000 1
+check_output "vmfd write far past the end" "EINVAL" vmfd "$keep" pwrite 0x7ffffffffffff000 4096
+check_output "vmfd write into the low megabyte" "EINVAL" vmfd "$keep" pwrite 0xff000 16
+check_output "vmfd read past the end" "EINVAL" vmfd "$keep" pread 0x3fffff 2
+check_output "vmfd read untouched memory is zero" "ok 4096" vmfd "$keep" preadz 0x300000 4096
 
 # More VMs than the limit (max_vms=6, one exists).
 i=1
 while [ $i -le 5 ]; do denalictl create "fill$i" --mem 2M; i=$((i + 1)); done
-check_output "netlink: more VMs than max_vms" "too many VMs" denalictl create fill6
-check_output "netlink: ENOSPC at the limit" "^error ENOSPC" nlraw new name:str:fill6
+check_output "netlink more VMs than max_vms" "too many VMs" denalictl create fill6
+check_output "netlink ENOSPC at the limit" "^error ENOSPC" nlraw new name:str:fill6
 i=1
 while [ $i -le 5 ]; do denalictl destroy "fill$i"; i=$((i + 1)); done
 
 # Without CAP_NET_ADMIN: EPERM, for every operation.
-check_output "unprivileged: netlink create gets EPERM" "^error EPERM" asuser nlraw new name:str:evil
-check_output "unprivileged: netlink dump gets EPERM" "^error EPERM" asuser nlraw --dump get
-check_output "unprivileged: netlink destroy gets EPERM" "^error EPERM" asuser nlraw del name:str:keep
-check_fails "unprivileged: denalictl list exits 1" 1 asuser denalictl list
-check_output "unprivileged: cannot open /dev/denali" "EACCES|EPERM" asuser vmfd version
+check_output "unprivileged netlink create gets EPERM" "^error EPERM" asuser nlraw new name:str:evil
+check_output "unprivileged netlink dump gets EPERM" "^error EPERM" asuser nlraw --dump get
+check_output "unprivileged netlink destroy gets EPERM" "^error EPERM" asuser nlraw del name:str:keep
+check_fails "unprivileged denalictl list exits 1" 1 asuser denalictl list
+check_output "unprivileged cannot open /dev/denali" "EACCES|EPERM" asuser vmfd version
 
 # After all that, "keep" is exactly as it was.
-check "untouched: keep's state, size and pages" test "$(denalictl show keep -j)" = "$before"
-check "untouched: keep's memory content" vmfd "$keep" pread 0x100000 10000
-check_output "untouched: one VM exists" '"vms": ?1[,} ]' denalictl stats -j
+check "untouched keep's state, size and pages" test "$(denalictl show keep -j)" = "$before"
+check "untouched keep's memory content" vmfd "$keep" pread 0x100000 10000
+check_output "untouched one VM exists" '"vms": ?1[,} ]' denalictl stats -j
 if dmesg | grep -qE 'BUG:|WARNING:|Oops'; then fail "kernel log clean" "BUG/WARNING in dmesg"; else pass "kernel log clean"; fi
 unload_denali
