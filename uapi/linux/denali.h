@@ -27,7 +27,12 @@
  * @DENALI_CMD_VM_GET: one VM (by ID or NAME), or a dump of all VMs.
  * @DENALI_CMD_STATS: module-wide state: backend, limits, totals.
  * @DENALI_CMD_EVENT: multicast on the "events" group: an EVENT attribute
- *	and the VM's ID and NAME. Never accepted as a request.
+ *	and the VM's ID, NAME and STATE (with EXIT_CODE or CRASH_* where the
+ *	state has them). Never accepted as a request.
+ * @DENALI_CMD_VM_START: start a VM (by ID or NAME) that is in state
+ *	created and has an entry point.
+ * @DENALI_CMD_VM_STOP: stop a running VM (by ID or NAME); it ends in
+ *	state stopped. Its memory stays until it is destroyed.
  */
 enum denali_cmd {
 	DENALI_CMD_UNSPEC,
@@ -36,6 +41,8 @@ enum denali_cmd {
 	DENALI_CMD_VM_GET,
 	DENALI_CMD_STATS,
 	DENALI_CMD_EVENT,
+	DENALI_CMD_VM_START,
+	DENALI_CMD_VM_STOP,
 	__DENALI_CMD_MAX,
 };
 
@@ -56,6 +63,13 @@ enum denali_cmd {
  * @DENALI_A_STATS_MAX_MEM: u64, module parameter max_vm_mem_mb in bytes
  * @DENALI_A_STATS_RESIDENT_PAGES: u64, guest pages allocated over all VMs
  * @DENALI_A_PAD: padding for 64-bit attributes
+ * @DENALI_A_VM_EXIT_CODE: u32, the code a halted VM passed to HALT
+ * @DENALI_A_VM_CRASH_REASON: u32, enum denali_crash_reason
+ * @DENALI_A_VM_CRASH_RIP: u64, guest RIP when the VM was killed
+ * @DENALI_A_VM_CRASH_INFO: u64, the backend's raw exit code (VMX basic exit
+ *	reason or SVM exit code) for the record
+ * @DENALI_A_VM_CRASH_NAME: string, the crash reason's name
+ * @DENALI_A_VM_CONSOLE_DROPPED: u64, console bytes lost to ring overflow
  */
 enum denali_attr {
 	DENALI_A_UNSPEC,
@@ -72,6 +86,12 @@ enum denali_attr {
 	DENALI_A_STATS_MAX_MEM,
 	DENALI_A_STATS_RESIDENT_PAGES,
 	DENALI_A_PAD,
+	DENALI_A_VM_EXIT_CODE,
+	DENALI_A_VM_CRASH_REASON,
+	DENALI_A_VM_CRASH_RIP,
+	DENALI_A_VM_CRASH_INFO,
+	DENALI_A_VM_CRASH_NAME,
+	DENALI_A_VM_CONSOLE_DROPPED,
 	__DENALI_A_MAX,
 };
 
@@ -83,7 +103,35 @@ enum denali_vm_state {
 	DENALI_VM_STATE_RUNNING,
 	DENALI_VM_STATE_HALTED,
 	DENALI_VM_STATE_CRASHED,
+	DENALI_VM_STATE_STOPPED,
 	__DENALI_VM_STATE_MAX,
+};
+
+/*
+ * Why a VM was killed. The same cause has the same reason on VT-x and on
+ * AMD-V. Appended to, never renumbered.
+ */
+enum denali_crash_reason {
+	DENALI_CRASH_NONE,
+	DENALI_CRASH_TRIPLE_FAULT,	/* shutdown: an exception it could not handle */
+	DENALI_CRASH_IO,		/* IN, OUT, INS, OUTS */
+	DENALI_CRASH_MSR,		/* RDMSR/WRMSR outside the allow-list */
+	DENALI_CRASH_CPUID,		/* CPUID leaf outside the defined set */
+	DENALI_CRASH_INVD,		/* INVD or WBINVD */
+	DENALI_CRASH_XSETBV,		/* XSETBV */
+	DENALI_CRASH_VIRT_INSN,		/* VMX or SVM instructions */
+	DENALI_CRASH_HLT_IF0,		/* HLT with interrupts disabled */
+	DENALI_CRASH_MEMORY,		/* access outside guest memory */
+	DENALI_CRASH_PAGE_TABLES,	/* write to the shared page tables */
+	DENALI_CRASH_CR_ACCESS,		/* CR0/CR3/CR4/CR8 write the ISA forbids */
+	DENALI_CRASH_DR_ACCESS,		/* debug register access */
+	DENALI_CRASH_BAD_HYPERCALL,	/* unknown hypercall number */
+	DENALI_CRASH_PRIV_INSN,		/* RDPMC, MONITOR, MWAIT, ... */
+	DENALI_CRASH_INVALID_STATE,	/* the hardware refused to enter */
+	DENALI_CRASH_UNKNOWN_EXIT,	/* an exit the module does not expect */
+	DENALI_CRASH_NO_MEMORY,		/* the host could not back guest memory */
+	DENALI_CRASH_BAD_ARGUMENT,	/* hypercall memory argument outside guest memory */
+	__DENALI_CRASH_MAX,
 };
 
 /* What DENALI_CMD_EVENT announces. */
@@ -91,6 +139,10 @@ enum denali_event {
 	DENALI_EVENT_UNSPEC,
 	DENALI_EVENT_CREATED,
 	DENALI_EVENT_DESTROYED,
+	DENALI_EVENT_STARTED,
+	DENALI_EVENT_HALTED,
+	DENALI_EVENT_CRASHED,
+	DENALI_EVENT_STOPPED,
 	__DENALI_EVENT_MAX,
 };
 
@@ -119,5 +171,15 @@ struct denali_vm_open {
 
 #define DENALI_IOC_API_VERSION	_IO(DENALI_IOC_MAGIC, 0x00)
 #define DENALI_IOC_VM_OPEN	_IOW(DENALI_IOC_MAGIC, 0x01, struct denali_vm_open)
+
+/*
+ * On a VM descriptor: returns a new close-on-exec descriptor for the VM's
+ * console. read() returns console output (blocking unless O_NONBLOCK;
+ * 0 at end of file once the VM has stopped running and the output is
+ * drained); poll() works. The console keeps the last
+ * DENALI_CONSOLE_RING bytes; older ones are dropped and counted.
+ */
+#define DENALI_VM_IOC_CONSOLE	_IO(DENALI_IOC_MAGIC, 0x10)
+#define DENALI_CONSOLE_RING	16384
 
 #endif /* _UAPI_LINUX_DENALI_H */
