@@ -34,7 +34,7 @@ define modbuild
 	@rsync -a --delete --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
 		--exclude='*.mod*' --exclude=modules.order --exclude=Module.symvers \
 		$(MODSRC) $(1)/ 2>/dev/null || rsync -a $(MODSRC) $(1)/
-	$(MAKE) -C $(2) M=$(1) DENALI_VERSION=$(DENALI_VERSION) $(3) modules
+	$(MAKE) -C $(2) M=$(1) O= DENALI_VERSION=$(DENALI_VERSION) $(3) modules
 endef
 
 

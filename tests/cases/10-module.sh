@@ -4,10 +4,6 @@
 # denali-timeout: 300
 . /tests/vm/lib.sh
 
-kernel_log_clean() {
-	! dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|denali.*(leak|refcount)'
-}
-
 dmesg_mark
 check "module loads" load_denali
 check_output "module names the $BACKEND backend" "denali: loaded \($BACKEND backend" dmesg_since_mark
@@ -58,4 +54,4 @@ else
 	fail "KVM loads for the ownership test" "could not insmod kvm"
 fi
 
-if kernel_log_clean; then pass "kernel log clean"; else dmesg | tail -40; fail "kernel log clean" "BUG/WARNING in dmesg"; fi
+check_kernel_log "kernel log clean"

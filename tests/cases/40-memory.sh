@@ -55,5 +55,5 @@ vmfd "$id" pwrite 0x180000 4096 > /dev/null & vmfd "$id" pwrite 0x180000 4096 > 
 check_output "racing first touches allocate one page" '^1$' resident race
 check "race content intact" vmfd "$id" pread 0x180000 4096
 denalictl destroy race
-if dmesg | grep -qE 'BUG:|WARNING:|Oops'; then fail "kernel log clean" "BUG/WARNING in dmesg"; else pass "kernel log clean"; fi
+check_kernel_log "kernel log clean"
 unload_denali

@@ -1,0 +1,210 @@
+#!/bin/bash
+# Builds the test VM's initramfs (gzip'd newc cpio).
+#
+#   scripts/mkinitramfs.sh KDIR MODDIR O OUT
+#
+# KDIR    test kernel tree (KVM modules, usr/gen_init_cpio)
+# MODDIR  directory holding denali.ko and, if built, denali-kunit.ko
+# O       build output: denalictl, ilwaco/*.elf, tests-bin/*
+# OUT     the .cpio.gz to write
+#
+# Layout of the image:
+#   /init                       tests/vm/init
+#   /bin/busybox + applets      static busybox, one symlink per applet
+#   /usr/sbin/ip, /usr/sbin/bridge   the real iproute2 (+ its shared libraries
+#                               and the dynamic loader, at their host paths)
+#   /lib/modules/denali/        denali.ko, denali-kunit.ko
+#   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko
+#   /bin/denalictl, /bin/<O/tests-bin/*>
+#   /guests/<name>.elf          O/ilwaco/*.elf
+#   /tests/vm/*, /tests/cases/* from the repository
+#
+# The archive is made with the kernel's own usr/gen_init_cpio from a file
+# list, so it needs no root (device nodes, owners) and is reproducible.
+# It is rebuilt only when an input changed (a stamp of every input's path,
+# size and mtime sits next to OUT).
+set -euo pipefail
+
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+warn() { echo "mkinitramfs: warning: $*" >&2; }
+
+[ $# -eq 4 ] || die "usage: $0 KDIR MODDIR O OUT"
+kdir=$1 moddir=$2 o=$3 out=$4
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+[ -d "$kdir" ] || die "KDIR $kdir is not a directory"
+busybox=$(command -v busybox || true)
+[ -n "$busybox" ] || die "busybox not found (apt-get install busybox-static)"
+# "not a dynamic executable" (ldd exits 1) means static.
+is_static() { ! ldd "$1" >/dev/null 2>&1; }
+is_static "$busybox" || die "$busybox is not static (install busybox-static)"
+ipbin=$(PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH command -v ip || true)
+bridgebin=$(PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH command -v bridge || true)
+[ -n "$ipbin" ] && [ -n "$bridgebin" ] || die "ip/bridge not found (apt-get install iproute2)"
+
+mkdir -p "$(dirname "$out")"
+out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
+
+# --- the file list: "DEST SRC MODE" for files, built in shell arrays -------
+declare -a files=()    # "dest|src|mode"
+declare -A seen=()     # dest -> 1
+declare -A dirs=()     # dir -> 1
+declare -a links=()    # "dest|target"
+
+adddir() {
+	local d=$1
+	while [ -n "$d" ] && [ "$d" != / ] && [ -z "${dirs[$d]:-}" ]; do
+		dirs[$d]=1
+		d=$(dirname "$d")
+	done
+}
+addfile() { # DEST SRC [MODE]
+	local dest=$1 src=$2 mode=${3:-}
+	[ -n "${seen[$dest]:-}" ] && return 0
+	[ -f "$src" ] || die "missing input $src"
+	if [ -z "$mode" ]; then
+		if [ -x "$src" ]; then mode=0755; else mode=0644; fi
+	fi
+	seen[$dest]=1
+	adddir "$(dirname "$dest")"
+	files+=("$dest|$(readlink -f "$src")|$mode")
+}
+addlink() { # DEST TARGET
+	[ -n "${seen[$1]:-}" ] && return 0
+	seen[$1]=1
+	adddir "$(dirname "$1")"
+	links+=("$1|$2")
+}
+
+# A dynamically linked program with every library ldd lists and the loader,
+# each at the path ldd prints (the real files behind symlinks are copied to
+# those paths, which is what the loader opens).
+adddynamic() { # DEST SRC
+	local dest=$1 src=$2 line lib
+	addfile "$dest" "$src" 0755
+	while read -r line; do
+		lib=
+		case "$line" in
+		*"=> not found"*) die "$src: ${line%% *} not found by ldd" ;;
+		*"=> /"*) lib=${line#*=> }; lib=${lib%% (*} ;;
+		/*) lib=${line%% (*} ;;
+		esac
+		[ -n "$lib" ] && addfile "$lib" "$lib" 0755
+	done < <(ldd "$src")
+}
+
+# Userspace, guests, test helpers
+if [ -f "$o/denalictl" ]; then
+	addfile /bin/denalictl "$o/denalictl" 0755
+	is_static "$o/denalictl" || warn "$o/denalictl is dynamically linked (its libraries are not in the image)"
+else
+	warn "no $o/denalictl"
+fi
+shopt -s nullglob
+for f in "$o"/ilwaco/*.elf; do addfile "/guests/$(basename "$f")" "$f" 0644; done
+if [ -d "$o/tests-bin" ]; then
+	for f in "$o"/tests-bin/*; do
+		[ -f "$f" ] || continue
+		b=$(basename "$f")
+		if "$busybox" --list | grep -qx -- "$b"; then
+			warn "tests-bin/$b has the name of a busybox applet: busybox sh and busybox's timeout/env/setsid run the applet for '$b'; call it as /bin/$b"
+		fi
+		addfile "/bin/$b" "$f" 0755
+	done
+fi
+
+# busybox and its applets (the real ip wins over busybox's ip applet)
+addfile /bin/busybox "$busybox" 0755
+for applet in $("$busybox" --list); do
+	case "$applet" in busybox|ip|bridge|init|linuxrc) continue ;; esac
+	addlink "/bin/$applet" busybox
+done
+addlink /sbin bin
+adddir /usr
+addlink /usr/bin ../bin
+
+adddynamic /usr/sbin/ip "$ipbin"
+adddynamic /usr/sbin/bridge "$bridgebin"
+addlink /bin/ip ../usr/sbin/ip
+addlink /bin/bridge ../usr/sbin/bridge
+for d in /etc/iproute2 /usr/share/iproute2 /usr/lib/iproute2; do
+	[ -d "$d" ] || continue
+	while IFS= read -r f; do addfile "$f" "$f" 0644; done < <(find "$d" -maxdepth 1 -type f)
+done
+
+# Kernel modules
+for m in denali.ko denali-kunit.ko; do
+	if [ -f "$moddir/$m" ]; then
+		addfile "/lib/modules/denali/$m" "$moddir/$m" 0644
+	fi
+done
+[ -f "$moddir/denali.ko" ] || warn "no denali.ko in '$moddir': the image has no Denali module"
+for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko; do
+	if [ -f "$kdir/$m" ]; then
+		addfile "/lib/modules/kvm/$(basename "$m")" "$kdir/$m" 0644
+	else
+		case "$m" in */irqbypass.ko) ;; *) warn "no $kdir/$m" ;; esac
+	fi
+done
+
+# Test scripts
+[ -f "$top/tests/vm/init" ] || die "missing $top/tests/vm/init"
+addfile /init "$top/tests/vm/init" 0755
+for f in "$top"/tests/vm/*; do [ -f "$f" ] && addfile "/tests/vm/$(basename "$f")" "$f" 0755; done
+for f in "$top"/tests/cases/*; do [ -f "$f" ] && addfile "/tests/cases/$(basename "$f")" "$f" 0755; done
+shopt -u nullglob
+
+for d in /dev /proc /sys /tmp /run /root /mnt /etc /var; do adddir "$d"; done
+
+# --- up to date? ------------------------------------------------------------
+stamp=$( {
+	echo "v1 $kdir $moddir $o"
+	stat -L -c '%n %s %Y' "$0" "$busybox"
+	for e in "${files[@]}"; do
+		IFS='|' read -r dest src mode <<<"$e"
+		echo "$dest $mode $(stat -L -c '%s %Y' "$src")"
+	done
+	printf '%s\n' "${links[@]}"
+} | sha256sum | cut -c1-32)
+if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then
+	echo "mkinitramfs: $out up to date" >&2
+	exit 0
+fi
+
+# --- gen_init_cpio ------------------------------------------------------------
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+gic=$kdir/usr/gen_init_cpio
+if [ ! -x "$gic" ]; then
+	[ -f "$kdir/usr/gen_init_cpio.c" ] || die "no $kdir/usr/gen_init_cpio(.c)"
+	cc -O2 -o "$tmp/gen_init_cpio" "$kdir/usr/gen_init_cpio.c" || die "cannot build gen_init_cpio"
+	gic=$tmp/gen_init_cpio
+fi
+
+{
+	for d in $(printf '%s\n' "${!dirs[@]}" | sort); do
+		[ -n "${seen[$d]:-}" ] && continue   # a symlink (/sbin, /usr/bin)
+		echo "dir $d 0755 0 0"
+	done
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "nod /dev/null 0666 0 0 c 1 3"
+	echo "nod /dev/ttyS0 0660 0 0 c 4 64"
+	echo "nod /dev/ttyS1 0660 0 0 c 4 65"
+	for e in "${files[@]}"; do
+		IFS='|' read -r dest src mode <<<"$e"
+		echo "file $dest $src $mode 0 0"
+	done
+	for e in "${links[@]}"; do
+		IFS='|' read -r dest target <<<"$e"
+		echo "slink $dest $target 0777 0 0"
+	done
+} > "$tmp/list"
+
+"$gic" -t 0 "$tmp/list" > "$tmp/initramfs.cpio" 2>"$tmp/gic.err" || {
+	cat "$tmp/gic.err" >&2
+	die "gen_init_cpio failed"
+}
+gzip -n -6 < "$tmp/initramfs.cpio" > "$out.tmp"
+mv "$out.tmp" "$out"
+echo "$stamp" > "$out.stamp"
+echo "mkinitramfs: wrote $out ($(du -k "$out" | cut -f1) KiB, ${#files[@]} files)" >&2

@@ -1,0 +1,286 @@
+#!/bin/bash
+# Runs the in-VM test cases (tests/cases/*.sh) on one backend.
+#
+#   scripts/run-tests.sh svm|vmx KDIR O
+#
+# svm: QEMU (TCG unless KVM really runs a guest with SVM), one boot per boot
+#      group ("# denali-boot: NAME" header of a case, default main):
+#        main  -cpu qemu64,+svm,+npt    nohw  no svm, no vmx
+#        nonpt -cpu qemu64,+svm,-npt
+# vmx: Bochs (corei7_skylake_x: VMX with EPT), every case in ONE boot; cases
+#      of other boot groups are skipped with a note.
+#
+# Uses O/initramfs.cpio.gz (make initramfs). Console logs in
+# O/logs/<backend>-<group>.log, the results channel (second serial port) in
+# O/logs/<backend>-<group>.results. Prints "ok - <name> <backend>" or
+# "not ok - <name> <backend>: <reason>" per test, then "N passed, N failed";
+# writes "PASS <name> <backend>" / "FAIL <name> <backend>" lines to
+# O/results-<backend>.txt. Exit status 0 only if nothing failed.
+#
+# Environment: DENALI_TESTS=GLOB,GLOB selects cases by name (default all);
+# see scripts/vm-lib.sh for timeouts, memory and the accelerator.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/vm-lib.sh"
+
+[ $# -eq 3 ] || { echo "usage: $0 svm|vmx KDIR O" >&2; exit 2; }
+backend=$1 kdir=$2 o=$3
+case "$backend" in svm|vmx) ;; *) echo "run-tests: backend must be svm or vmx" >&2; exit 2 ;; esac
+o=$(cd "$o" && pwd) || exit 2
+kernel=$kdir/arch/x86/boot/bzImage
+initrd=${DENALI_INITRAMFS:-$o/initramfs.cpio.gz}
+[ -f "$kernel" ] || { echo "run-tests: no kernel $kernel" >&2; exit 2; }
+[ -f "$initrd" ] || { echo "run-tests: no initramfs $initrd (make initramfs)" >&2; exit 2; }
+logs=$o/logs
+work=$o/vm-$backend
+mkdir -p "$logs" "$work"
+results=$o/results-$backend.txt
+: > "$results"
+
+npass=0
+nfail=0
+report_pass() { # NAME
+	echo "ok - $1 $backend"
+	echo "PASS $1 $backend" >> "$results"
+	npass=$((npass + 1))
+}
+report_fail() { # NAME REASON
+	echo "not ok - $1 $backend: $2"
+	echo "FAIL $1 $backend" >> "$results"
+	nfail=$((nfail + 1))
+}
+
+header() { # FILE KEY
+	sed -n "1,30s/^#[[:space:]]*$2:[[:space:]]*//p" "$1" | head -n 1 | tr ',' ' ' | sed 's/[[:space:]]*$//'
+}
+selected() { # NAME
+	[ -z "${DENALI_TESTS:-}" ] && return 0
+	local g
+	local IFS=,
+	for g in $DENALI_TESTS; do
+		# shellcheck disable=SC2053
+		[[ $1 == $g ]] && return 0
+	done
+	return 1
+}
+
+# --- which boots ---------------------------------------------------------
+declare -A groupcases=()
+groups=()
+for f in "$top"/tests/cases/*.sh; do
+	[ -f "$f" ] || continue
+	name=$(basename "$f" .sh)
+	selected "$name" || continue
+	backends=$(header "$f" denali-backends)
+	if [ -n "$backends" ] && [[ " $backends " != *" $backend "* ]]; then
+		continue
+	fi
+	group=$(header "$f" denali-boot)
+	group=${group:-main}
+	if [ "$backend" = vmx ] && [ "$group" != main ]; then
+		echo "note: $name skipped on vmx (boot group '$group' runs only on svm)"
+		continue
+	fi
+	if [ -z "${groupcases[$group]:-}" ]; then
+		groups+=("$group")
+	fi
+	groupcases[$group]+="$name "
+done
+if [ ${#groups[@]} -eq 0 ]; then
+	echo "run-tests: no test case selected for $backend${DENALI_TESTS:+ (DENALI_TESTS=$DENALI_TESTS)}" >&2
+	report_fail "run-tests selection" "no test case selected"
+	echo "$npass passed, $nfail failed"
+	exit 1
+fi
+# main first, then the others in name order
+mapfile -t groups < <(printf '%s\n' "${groups[@]}" | sort | awk '$0=="main"{print; next} {a[n++]=$0} END{for(i=0;i<n;i++) print a[i]}')
+
+# --- results -------------------------------------------------------------
+# KTAP block -> one test per KUnit case.
+kunit_block() { # FILE INDEX
+	local ktap=$1 idx=$2 json=$1.json out=$1.out rc
+	local kunitpy=$kdir/tools/testing/kunit/kunit.py
+	if [ ! -f "$kunitpy" ]; then
+		report_fail "kunit block $idx" "no $kunitpy"
+		return
+	fi
+	rm -f "$json"
+	python3 "$kunitpy" parse --json="$json" "$ktap" > "$out" 2>&1
+	rc=$?
+	sed 's/^/    /' "$out"
+	if [ ! -s "$json" ]; then
+		report_fail "kunit block $idx" "kunit.py parse failed (exit status $rc)"
+		return
+	fi
+	local line st name ncase=0 nbad=0
+	while IFS=$'\t' read -r st name; do
+		case "$st" in
+		PASS) report_pass "kunit $name" ;;
+		SKIP) report_pass "kunit $name"; echo "    (skipped)" ;;
+		ERR) report_fail "kunit block $idx" "$name"; nbad=$((nbad + 1)); continue ;;
+		*) report_fail "kunit $name" "KUnit status $st"; nbad=$((nbad + 1)) ;;
+		esac
+		ncase=$((ncase + 1))
+	done < <(python3 - "$json" <<-'EOF'
+	import json, sys
+	try:
+	    top = json.load(open(sys.argv[1]))
+	except Exception as e:
+	    print("ERR\tunreadable kunit.py JSON: %s" % e)
+	    sys.exit(0)
+	def worst(g):
+	    st = [c["status"] for c in g.get("test_cases", [])]
+	    st += [worst(s) for s in g.get("sub_groups", [])]
+	    for s in ("ERROR", "FAIL"):
+	        if s in st:
+	            return s
+	    if st and all(s == "SKIP" for s in st):
+	        return "SKIP"
+	    return "PASS" if st else "FAIL"
+	n = 0
+	def suite(g, prefix):
+	    global n
+	    for c in g.get("test_cases", []):
+	        print("%s\t%s.%s" % (c["status"], prefix, c["name"] or "<unnamed>")); n += 1
+	    for s in g.get("sub_groups", []):
+	        # a parameterised case: one test, the worst of its parameters
+	        print("%s\t%s.%s" % (worst(s), prefix, s["name"])); n += 1
+	for s in top.get("sub_groups", []):
+	    suite(s, s["name"])
+	for c in top.get("test_cases", []):
+	    print("%s\t%s" % (c["status"], c["name"] or "<unnamed>")); n += 1
+	if n == 0:
+	    print("ERR\tthe KTAP holds no test")
+	EOF
+	)
+	if [ "$rc" -ne 0 ] && [ "$nbad" -eq 0 ]; then
+		report_fail "kunit block $idx" "kunit.py parse reports a failure (exit status $rc) that no case shows"
+	fi
+}
+
+collect() { # GROUP CONSOLE RESULTS
+	local group=$1 log=$2 res=$3
+	local clean=$work/$group.verdicts
+	# The results channel carries nothing but verdicts and KTAP; the
+	# console is the fallback (a verdict may follow kernel text there).
+	if grep -qa 'DENALI-RUNNER-START' "$res" 2>/dev/null; then
+		tr -d '\r' < "$res" > "$clean"
+	else
+		[ -s "$log" ] && echo "note: no results channel for boot $group; reading the console"
+		tr -d '\r' < "$log" | sed -n 's/^.*\(DENALI-\(TEST\|KTAP\|RUNNER\|SUITE\)\)/\1/p; /DENALI-KTAP-BEGIN/,/DENALI-KTAP-END/{/DENALI-/!p}' > "$clean"
+	fi
+	local line rest inktap=0 nblock=0 ktap=
+	while IFS= read -r line; do
+		if [ "$inktap" = 1 ]; then
+			case "$line" in
+			DENALI-KTAP-END)
+				inktap=0
+				kunit_block "$ktap" "$group.$nblock"
+				continue
+				;;
+			DENALI-*)
+				# The case died inside the block; this line is not KTAP.
+				inktap=0
+				report_fail "kunit block $group.$nblock" "KTAP output cut off (no DENALI-KTAP-END)"
+				;;
+			*)
+				printf '%s\n' "$line" >> "$ktap"
+				continue
+				;;
+			esac
+		fi
+		case "$line" in
+		"DENALI-TEST PASS "*)
+			report_pass "${line#DENALI-TEST PASS }"
+			;;
+		"DENALI-TEST FAIL "*)
+			rest=${line#DENALI-TEST FAIL }
+			if [[ $rest == *": "* ]]; then
+				report_fail "${rest%%: *}" "${rest#*: }"
+			else
+				report_fail "$rest" "failed"
+			fi
+			;;
+		DENALI-KTAP-BEGIN*)
+			nblock=$((nblock + 1))
+			inktap=1
+			ktap=$work/$group.ktap.$nblock
+			: > "$ktap"
+			;;
+		esac
+	done < "$clean"
+	if [ "$inktap" = 1 ]; then
+		report_fail "kunit block $group.$nblock" "KTAP output cut off (no DENALI-KTAP-END)"
+	fi
+}
+
+boot_failed() { # GROUP CONSOLE WHY
+	report_fail "boot $1" "$3"
+	echo "--- last 60 lines of $2 ---"
+	tr -d '\r' < "$2" | tail -n 60
+	echo "--- end of $2 ---"
+}
+
+# --- boots ----------------------------------------------------------------
+cmdline_for() { # GROUP LOGLEVEL
+	local c="console=ttyS0,115200 panic=-1 loglevel=$2 denali.mode=test denali.backend=$backend denali.boot=$1"
+	[ -n "${DENALI_TESTS:-}" ] && c+=" denali.tests=$DENALI_TESTS"
+	echo "$c"
+}
+
+# Ctrl-C or a kill of this script takes the emulator (own session) along.
+VM_PID=
+VM_BOCHS_PIDFILE=
+on_signal() {
+	[ -n "$VM_BOCHS_PIDFILE" ] && vm_bochs_kill "${VM_PID:-0}" "$VM_BOCHS_PIDFILE"
+	[ -n "$VM_PID" ] && vm_killpg "$VM_PID"
+	echo "run-tests: interrupted" >&2
+	exit 130
+}
+trap on_signal INT TERM HUP
+
+for group in "${groups[@]}"; do
+	log=$logs/$backend-$group.log
+	res=$logs/$backend-$group.results
+	echo "# boot $group on $backend: ${groupcases[$group]% }"
+	if [ "$backend" = svm ]; then
+		vm_pick_accel svm "$kernel" "$initrd" "$work"
+		cpu=$(vm_qemu_cpu "$group" "$VM_ACCEL")
+		if [ -z "$cpu" ]; then
+			report_fail "boot $group" "unknown boot group '$group' (known: main nohw nonpt)"
+			continue
+		fi
+		echo "# qemu -accel $VM_ACCEL -cpu $cpu"
+		vm_qemu_start "$cpu" "$VM_ACCEL" "$kernel" "$initrd" "$(cmdline_for "$group" 7)" "$log" "$res"
+		vm_watch "$VM_PID" "$log" "$res" "${DENALI_QEMU_TIMEOUT:-600}" 10 vm_killpg "$VM_PID"
+		if [ -s "$log.qemu" ]; then sed 's/^/qemu: /' "$log.qemu"; fi
+	else
+		iso=$work/boot.iso
+		vm_make_iso "$kernel" "$initrd" "$(cmdline_for "$group" 7)" "$work" "$iso" || {
+			report_fail "boot $group" "cannot build the boot ISO"
+			continue
+		}
+		echo "# bochs corei7_skylake_x, ${DENALI_BOCHS_MEGS:-512} MiB (about 80 s to boot)"
+		vm_bochs_start "$iso" "$log" "$res" "$work"
+		vm_watch "$VM_PID" "$log" "$res" "${DENALI_BOCHS_TIMEOUT:-1500}" 60 vm_bochs_kill "$VM_PID" "$VM_BOCHS_PIDFILE"
+		cp "$work/bochs.log" "$logs/$backend-$group.bochs.log" 2>/dev/null
+	fi
+	echo "# boot $group on $backend: $VM_STATUS after $VM_SECS s${VM_USER_SECS:+ (/init started after $VM_USER_SECS s)}"
+	collect "$group" "$log" "$res"
+	case "$VM_STATUS" in
+	done) ;;
+	panic) boot_failed "$group" "$log" "kernel panic" ;;
+	timeout) boot_failed "$group" "$log" "hard timeout; the VM was killed" ;;
+	*)
+		if [ "$backend" = vmx ] && [ -s "$work/bochs.log" ]; then
+			echo "--- last lines of the Bochs log ---"
+			grep -aE 'PANIC|ERROR|panic|error' "$work/bochs.log" | tail -n 10
+		fi
+		boot_failed "$group" "$log" "the VM stopped without DENALI-SUITE-DONE"
+		;;
+	esac
+done
+
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]

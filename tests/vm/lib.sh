@@ -1,0 +1,275 @@
+# Shared helpers for the test cases in /tests/cases (busybox sh).
+#
+# A case does ". /tests/vm/lib.sh" and reports verdicts. Verdict lines:
+#   DENALI-TEST PASS <name>
+#   DENALI-TEST FAIL <name>: <reason>
+# (a name may contain spaces but not ": "; name and reason are one line).
+#
+#   pass NAME                      report a pass
+#   fail NAME REASON...            report a failure
+#   check NAME CMD...              pass if CMD exits 0; else fail with its exit
+#                                  status and its last output lines
+#   check_fails NAME STATUS CMD... pass if CMD exits exactly STATUS ("any" =
+#                                  any non-zero status); prints CMD's output
+#   check_output NAME PATTERN CMD...  pass if CMD's stdout+stderr matches the
+#                                  grep -E PATTERN (exit status ignored)
+# Each returns 0 when it reported a pass, 1 when it reported a failure.
+# CMD runs in the case's shell (shell functions work) with stdin /dev/null.
+#
+#   load_denali [PARAMS...]        insmod /lib/modules/denali/denali.ko PARAMS
+#   unload_denali                  rmmod denali
+#   load_denali_kunit              insmod denali-kunit.ko
+#   load_kvm [svm|vmx]             insmod irqbypass, kvm, kvm-amd|kvm-intel
+#                                  (default: $BACKEND)
+#   unload_kvm                     rmmod whatever of those is loaded
+#   module_loaded NAME             true if NAME is in /proc/modules
+#   dmesg_mark                     put a mark in the kernel log
+#   dmesg_since_mark               kernel log lines after the last mark
+#   dmesg_since_boot               kernel log lines since /init started
+#   kernel_log_problems [since-mark]  print BUG/WARNING/Oops/... lines logged
+#                                  since /init started (or since the last
+#                                  dmesg_mark); true if there are none
+#   check_kernel_log NAME [since-mark]  pass if kernel_log_problems is clean,
+#                                  else fail and show the offending lines
+#   wait_for SECONDS CMD...        retry CMD every 0.2 s until it succeeds
+#   emit LINE...                   print a line on the console and the
+#                                  results channel (used for KTAP)
+#
+#   ip ...                         the real iproute2 ip (see below)
+#
+# Variables: $BACKEND (svm, vmx or none), $CASE (this case's name),
+# $CASE_TMP (an empty per-case directory under /tmp), $DENALI_KO,
+# $DENALI_KUNIT_KO, $KVM_MOD_DIR.
+
+# Busybox sh runs its own applets in preference to PATH, and busybox has an
+# "ip" applet: this function makes "ip" the real iproute2 in every case (and
+# in "check NAME ip ..."). Inside "sh -c '...'" strings, or under busybox
+# timeout/env/setsid, write /usr/sbin/ip. ("bridge" is no applet: no issue.)
+ip() { /usr/sbin/ip "$@"; }
+
+DENALI_MOD_DIR=/lib/modules/denali
+DENALI_KO=$DENALI_MOD_DIR/denali.ko
+DENALI_KUNIT_KO=$DENALI_MOD_DIR/denali-kunit.ko
+KVM_MOD_DIR=/lib/modules/kvm
+
+if [ -z "${BACKEND:-}" ]; then
+	BACKEND=${DENALI_BACKEND:-}
+	if [ -z "$BACKEND" ]; then
+		if grep -qw svm /proc/cpuinfo; then BACKEND=svm
+		elif grep -qw vmx /proc/cpuinfo; then BACKEND=vmx
+		else BACKEND=none
+		fi
+	fi
+fi
+CASE=${DENALI_CASE:-$(basename "$0" .sh)}
+CASE_TMP=${DENALI_CASE_TMP:-/tmp/case-$CASE}
+mkdir -p "$CASE_TMP"
+
+# One line: newlines and tabs become spaces.
+_denali_oneline() {
+	printf '%s' "$*" | tr '\n\r\t' '   '
+}
+
+emit() {
+	echo "$*"
+	if [ -n "${DENALI_CHANNEL_FD:-}" ]; then
+		{ echo "$*" >&9; } 2>/dev/null
+	fi
+}
+
+_denali_verdict() {
+	emit "$1"
+	if [ -n "${DENALI_VERDICTS:-}" ]; then
+		echo "$1" >> "$DENALI_VERDICTS"
+	fi
+}
+
+pass() {
+	_denali_verdict "DENALI-TEST PASS $(_denali_oneline "$1")"
+	return 0
+}
+
+fail() {
+	local name="$1"
+	shift
+	local reason="$*"
+	[ -n "$reason" ] || reason="failed"
+	_denali_verdict "DENALI-TEST FAIL $(_denali_oneline "$name"): $(_denali_oneline "$reason")"
+	return 1
+}
+
+# Prints the last lines of an output file, indented.
+_denali_show() {
+	[ -s "$1" ] || return 0
+	tail -n "${2:-30}" "$1" | sed 's/^/  | /'
+}
+
+# The last three non-empty lines of a file, joined, at most 300 characters.
+_denali_last() {
+	grep -v '^[[:space:]]*$' "$1" 2>/dev/null | tail -n 3 | tr '\n\r\t' '|  ' | sed 's/|$//; s/|/ | /g' | cut -c1-300
+}
+
+# Runs CMD... with its output in $_denali_out, sets $_denali_rc.
+_denali_run() {
+	_denali_out=$(mktemp "$CASE_TMP/out.XXXXXX")
+	"$@" </dev/null >"$_denali_out" 2>&1
+	_denali_rc=$?
+}
+
+check() {
+	local name="$1"
+	shift
+	_denali_run "$@"
+	if [ "$_denali_rc" -eq 0 ]; then
+		rm -f "$_denali_out"
+		pass "$name"
+		return 0
+	fi
+	echo "  \$ $*"
+	_denali_show "$_denali_out"
+	local last
+	last=$(_denali_last "$_denali_out")
+	rm -f "$_denali_out"
+	fail "$name" "exit status $_denali_rc${last:+: $last}"
+}
+
+check_fails() {
+	local name="$1" want="$2"
+	shift 2
+	_denali_run "$@"
+	echo "  \$ $* (exit status $_denali_rc)"
+	_denali_show "$_denali_out" 40
+	local last
+	last=$(_denali_last "$_denali_out")
+	rm -f "$_denali_out"
+	if [ "$want" = any ]; then
+		[ "$_denali_rc" -ne 0 ] && { pass "$name"; return 0; }
+		fail "$name" "expected a non-zero exit status, got 0${last:+: $last}"
+		return 1
+	fi
+	if [ "$_denali_rc" -eq "$want" ]; then
+		pass "$name"
+		return 0
+	fi
+	fail "$name" "expected exit status $want, got $_denali_rc${last:+: $last}"
+}
+
+check_output() {
+	local name="$1" pattern="$2"
+	shift 2
+	_denali_run "$@"
+	if grep -qE -- "$pattern" "$_denali_out"; then
+		rm -f "$_denali_out"
+		pass "$name"
+		return 0
+	fi
+	echo "  \$ $* (exit status $_denali_rc)"
+	_denali_show "$_denali_out"
+	local last
+	last=$(_denali_last "$_denali_out")
+	rm -f "$_denali_out"
+	fail "$name" "output does not match /$pattern/ (exit status $_denali_rc)${last:+: $last}"
+}
+
+module_loaded() {
+	grep -q "^$(echo "$1" | tr - _) " /proc/modules
+}
+
+load_denali() {
+	if [ ! -f "$DENALI_KO" ]; then
+		echo "lib: $DENALI_KO is not in this image"
+		return 127
+	fi
+	insmod "$DENALI_KO" "$@"
+}
+
+unload_denali() {
+	rmmod denali
+}
+
+load_denali_kunit() {
+	if [ ! -f "$DENALI_KUNIT_KO" ]; then
+		echo "lib: $DENALI_KUNIT_KO is not in this image"
+		return 127
+	fi
+	insmod "$DENALI_KUNIT_KO" "$@"
+}
+
+load_kvm() {
+	local vendor
+	case "${1:-$BACKEND}" in
+	svm) vendor=kvm-amd ;;
+	vmx) vendor=kvm-intel ;;
+	*) echo "lib: load_kvm: no vendor module for backend '${1:-$BACKEND}'"; return 2 ;;
+	esac
+	local m
+	for m in irqbypass kvm $vendor; do
+		module_loaded "$m" && continue
+		[ -f "$KVM_MOD_DIR/$m.ko" ] || { [ "$m" = irqbypass ] && continue; echo "lib: $KVM_MOD_DIR/$m.ko missing"; return 127; }
+		insmod "$KVM_MOD_DIR/$m.ko" || return $?
+	done
+}
+
+unload_kvm() {
+	local m rc=0
+	for m in kvm_amd kvm_intel kvm irqbypass; do
+		if module_loaded "$m"; then
+			rmmod "$m" || rc=$?
+		fi
+	done
+	return $rc
+}
+
+_denali_mark=0
+dmesg_mark() {
+	_denali_mark=$((_denali_mark + 1))
+	echo "denali-test: mark $CASE $$ $_denali_mark" > /dev/kmsg
+}
+
+dmesg_since_mark() {
+	dmesg | sed -n "/denali-test: mark $CASE $$ $_denali_mark\$/,\$p" | sed 1d
+}
+
+dmesg_since_boot() {
+	dmesg | sed -n '/denali-test: init started$/,$p' | sed 1d
+}
+
+DENALI_KERNEL_PROBLEMS='BUG:|WARNING:|Oops|Call Trace|general protection|Kernel panic|kernel BUG|list_(add|del) corruption|refcount_t:|UBSAN|KASAN|soft lockup|hung task|RCU stall|rcu_sched self-detected|sleeping function called from invalid context'
+
+kernel_log_problems() {
+	local lines
+	if [ "${1:-}" = since-mark ]; then
+		lines=$(dmesg_since_mark)
+	else
+		lines=$(dmesg_since_boot)
+	fi
+	if echo "$lines" | grep -qE "$DENALI_KERNEL_PROBLEMS"; then
+		echo "$lines" | grep -E -A 12 "$DENALI_KERNEL_PROBLEMS" | head -n 80
+		return 1
+	fi
+	return 0
+}
+
+check_kernel_log() {
+	local name="$1"
+	shift
+	local out
+	if out=$(kernel_log_problems "$@"); then
+		pass "$name"
+		return 0
+	fi
+	echo "$out" | sed 's/^/  | /'
+	fail "$name" "kernel log: $(echo "$out" | grep -E "$DENALI_KERNEL_PROBLEMS" | head -n 1 | cut -c1-200)"
+}
+
+wait_for() {
+	local secs="$1"
+	shift
+	local tries=$((secs * 5))
+	while [ "$tries" -gt 0 ]; do
+		"$@" && return 0
+		tries=$((tries - 1))
+		sleep 0.2
+	done
+	"$@"
+}
