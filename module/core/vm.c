@@ -12,6 +12,7 @@
 #include <kunit/visibility.h>
 
 #include "core/vm.h"
+#include "core/run.h"
 #include "ctl/netlink.h"
 
 /* How many VMs may exist at once; Denali's point is thousands of them. */
@@ -146,6 +147,7 @@ static void vm_release(struct kref *ref)
 	struct denali_vm *vm = container_of(ref, struct denali_vm, ref);
 
 	WARN_ON_ONCE(!vm->dead);
+	denali_console_free(&vm->console);
 	kfree(vm);
 }
 
@@ -182,6 +184,8 @@ struct denali_vm *denali_vm_create(const struct denali_vm_params *p,
 	denali_mem_init(&vm->mem, p->mem_size);
 	init_rwsem(&vm->lock);
 	kref_init(&vm->ref);
+	mutex_init(&vm->run_lock);
+	denali_console_init(&vm->console);
 
 	mutex_lock(&vms_lock);
 	if (vms_closed) {
@@ -222,10 +226,12 @@ err_unlock:
 /* Tears the VM down; its struct lives on while descriptors hold it. */
 static void vm_teardown(struct denali_vm *vm)
 {
+	denali_run_teardown(vm);
 	down_write(&vm->lock);
 	vm->dead = true;
 	denali_mem_free(&vm->mem);
 	up_write(&vm->lock);
+	denali_console_wake(&vm->console);
 }
 
 /**

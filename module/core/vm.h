@@ -10,6 +10,11 @@
 #include <linux/denali.h>
 
 #include "core/mem.h"
+#include "core/npt.h"
+#include "core/console.h"
+
+struct denali_vcpu;
+struct task_struct;
 
 struct denali_vm {
 	u32 id;
@@ -29,6 +34,24 @@ struct denali_vm {
 
 	struct kref ref;
 	struct hlist_node name_node;	/* in the registry's name table */
+
+	/*
+	 * Running (core/run.c). @run_lock orders start, stop and teardown.
+	 * The vCPU and nested tables exist from start until teardown; the
+	 * thread runs the guest until it halts, crashes or is stopped.
+	 */
+	struct mutex run_lock;
+	struct denali_vcpu *vcpu;
+	struct denali_npt npt;
+	struct task_struct *task;
+
+	/* How it ended: HALT's code, or why and where it was killed. */
+	u32 exit_code;
+	u32 crash_reason;		/* enum denali_crash_reason */
+	u64 crash_rip;
+	u64 crash_info;
+
+	struct denali_console console;
 };
 
 struct denali_vm_params {

@@ -55,10 +55,24 @@ static int vm_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct denali_vm *vm = file->private_data;
+
+	switch (cmd) {
+	case DENALI_VM_IOC_CONSOLE:
+		return denali_console_open(vm);
+	default:
+		return -ENOTTY;
+	}
+}
+
 static const struct file_operations vm_fops = {
 	.owner = THIS_MODULE,
 	.read_iter = vm_read_iter,
 	.write_iter = vm_write_iter,
+	.unlocked_ioctl = vm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 	.release = vm_release,
 };
 

@@ -6,6 +6,8 @@
 
 #include "core/vm.h"
 #include "core/arch.h"
+#include "core/run.h"
+#include "core/vcpu.h"
 #include "ctl/netlink.h"
 
 static struct genl_family denali_family;
@@ -51,6 +53,25 @@ static void set_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
 	}
 }
 
+/* How a VM's run ended: HALT's code, or why and where it was killed. */
+static int put_end_state(struct sk_buff *skb, const struct denali_vm *vm)
+{
+	switch (READ_ONCE(vm->state)) {
+	case DENALI_VM_STATE_HALTED:
+		return nla_put_u32(skb, DENALI_A_VM_EXIT_CODE, vm->exit_code);
+	case DENALI_VM_STATE_CRASHED:
+		if (nla_put_u32(skb, DENALI_A_VM_CRASH_REASON, vm->crash_reason) ||
+		    nla_put_u64_64bit(skb, DENALI_A_VM_CRASH_RIP, vm->crash_rip, DENALI_A_PAD) ||
+		    nla_put_u64_64bit(skb, DENALI_A_VM_CRASH_INFO, vm->crash_info, DENALI_A_PAD) ||
+		    nla_put_string(skb, DENALI_A_VM_CRASH_NAME,
+				   denali_crash_name(vm->crash_reason)))
+			return -EMSGSIZE;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 static int fill_vm(struct sk_buff *skb, const struct denali_vm *vm, u32 portid,
 		   u32 seq, int flags, u8 cmd)
 {
@@ -65,7 +86,10 @@ static int fill_vm(struct sk_buff *skb, const struct denali_vm *vm, u32 portid,
 	    nla_put_u32(skb, DENALI_A_VM_STATE, READ_ONCE(vm->state)) ||
 	    nla_put_u64_64bit(skb, DENALI_A_VM_RESIDENT_PAGES,
 			      atomic_long_read(&vm->mem.resident), DENALI_A_PAD) ||
-	    nla_put_u64_64bit(skb, DENALI_A_VM_ENTRY, vm->entry, DENALI_A_PAD)) {
+	    nla_put_u64_64bit(skb, DENALI_A_VM_ENTRY, vm->entry, DENALI_A_PAD) ||
+	    nla_put_u64_64bit(skb, DENALI_A_VM_CONSOLE_DROPPED,
+			      READ_ONCE(vm->console.dropped), DENALI_A_PAD) ||
+	    put_end_state(skb, vm)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -215,6 +239,36 @@ static int vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int vm_start_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct denali_vm *vm = lookup_vm(info);
+	const char *why = NULL;
+	int ret;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = denali_run_start(vm, &why);
+	if (ret)
+		set_err(info->extack, NULL, why);
+	denali_vm_put(vm);
+	return ret;
+}
+
+static int vm_stop_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct denali_vm *vm = lookup_vm(info);
+	const char *why = NULL;
+	int ret;
+
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = denali_run_stop(vm, &why);
+	if (ret)
+		set_err(info->extack, NULL, why);
+	denali_vm_put(vm);
+	return ret;
+}
+
 static int stats_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -261,6 +315,20 @@ static const struct genl_ops denali_ops[] = {
 		.maxattr = DENALI_A_MAX,
 		.doit = vm_get_doit,
 		.dumpit = vm_get_dumpit,
+	},
+	{
+		.cmd = DENALI_CMD_VM_START,
+		.flags = GENL_ADMIN_PERM,
+		.policy = vm_ref_policy,
+		.maxattr = DENALI_A_MAX,
+		.doit = vm_start_doit,
+	},
+	{
+		.cmd = DENALI_CMD_VM_STOP,
+		.flags = GENL_ADMIN_PERM,
+		.policy = vm_ref_policy,
+		.maxattr = DENALI_A_MAX,
+		.doit = vm_stop_doit,
 	},
 	{
 		.cmd = DENALI_CMD_STATS,
@@ -312,7 +380,8 @@ void denali_nl_notify(const struct denali_vm *vm, enum denali_event event)
 	    nla_put_u32(msg, DENALI_A_EVENT, event) ||
 	    nla_put_u32(msg, DENALI_A_VM_ID, vm->id) ||
 	    nla_put_string(msg, DENALI_A_VM_NAME, vm->name) ||
-	    nla_put_u32(msg, DENALI_A_VM_STATE, READ_ONCE(vm->state))) {
+	    nla_put_u32(msg, DENALI_A_VM_STATE, READ_ONCE(vm->state)) ||
+	    put_end_state(msg, vm)) {
 		nlmsg_free(msg);
 		return;
 	}

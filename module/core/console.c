@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The VM console: a ring of guest output, read through a console descriptor. */
+#include <linux/slab.h>
+#include <linux/fs.h>
+#include <linux/file.h>
+#include <linux/anon_inodes.h>
+#include <linux/poll.h>
+#include <linux/uaccess.h>
+#include <linux/module.h>
+#include <linux/denali.h>
+#include <kunit/visibility.h>
+
+#include "core/console.h"
+#include "core/vm.h"
+
+#define RING DENALI_CONSOLE_RING
+
+void denali_console_init(struct denali_console *con)
+{
+	spin_lock_init(&con->lock);
+	init_waitqueue_head(&con->wait);
+	con->buf = NULL;
+	con->head = 0;
+	con->tail = 0;
+	con->dropped = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_console_init);
+
+void denali_console_free(struct denali_console *con)
+{
+	kfree(con->buf);
+	con->buf = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_console_free);
+
+/**
+ * denali_console_write - append guest output, dropping the oldest on overflow
+ * @con: the console
+ * @data: bytes (already copied out of guest memory)
+ * @len: how many
+ *
+ * Never blocks the VM: a console nobody reads keeps its last RING bytes.
+ * The ring costs nothing until the guest first writes. Returns 0 or -ENOMEM.
+ */
+int denali_console_write(struct denali_console *con, const void *data, size_t len)
+{
+	const u8 *p = data;
+	u8 *fresh = NULL;
+
+	if (!len)
+		return 0;
+	if (!READ_ONCE(con->buf)) {
+		fresh = kmalloc(RING, GFP_KERNEL_ACCOUNT);
+		if (!fresh)
+			return -ENOMEM;
+	}
+
+	spin_lock(&con->lock);
+	if (!con->buf) {
+		con->buf = fresh;
+		fresh = NULL;
+	}
+	if (len > RING) {
+		con->dropped += len - RING;
+		con->head += len - RING;
+		p += len - RING;
+		len = RING;
+	}
+	while (len) {
+		size_t off = con->head % RING;
+		size_t n = min_t(size_t, len, RING - off);
+
+		memcpy(con->buf + off, p, n);
+		con->head += n;
+		p += n;
+		len -= n;
+	}
+	if (con->head - con->tail > RING) {
+		con->dropped += con->head - con->tail - RING;
+		con->tail = con->head - RING;
+	}
+	spin_unlock(&con->lock);
+	kfree(fresh);
+	wake_up_interruptible(&con->wait);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_console_write);
+
+/* Takes up to @len bytes of output, oldest first; returns how many. */
+size_t denali_console_read(struct denali_console *con, void *data, size_t len)
+{
+	size_t done = 0;
+	u8 *p = data;
+
+	spin_lock(&con->lock);
+	while (done < len && con->tail < con->head) {
+		size_t off = con->tail % RING;
+		size_t n = min3(len - done, (size_t)(RING - off),
+				(size_t)(con->head - con->tail));
+
+		memcpy(p + done, con->buf + off, n);
+		con->tail += n;
+		done += n;
+	}
+	spin_unlock(&con->lock);
+	return done;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_console_read);
+
+/* The VM stopped running: readers see the end of the output. */
+void denali_console_wake(struct denali_console *con)
+{
+	wake_up_interruptible_all(&con->wait);
+}
+
+static bool console_ended(struct denali_vm *vm)
+{
+	u32 state = READ_ONCE(vm->state);
+
+	return state != DENALI_VM_STATE_CREATED && state != DENALI_VM_STATE_RUNNING;
+}
+
+static bool console_empty(struct denali_console *con)
+{
+	return READ_ONCE(con->head) == READ_ONCE(con->tail);
+}
+
+static ssize_t console_fd_read(struct file *file, char __user *ubuf, size_t len,
+			       loff_t *ppos)
+{
+	struct denali_vm *vm = file->private_data;
+	struct denali_console *con = &vm->console;
+	char tmp[256];
+	size_t n;
+
+	for (;;) {
+		if (!console_empty(con))
+			break;
+		if (console_ended(vm) || READ_ONCE(vm->dead))
+			return 0;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(con->wait, !console_empty(con) ||
+					     console_ended(vm) || READ_ONCE(vm->dead)))
+			return -ERESTARTSYS;
+	}
+	n = denali_console_read(con, tmp, min(len, sizeof(tmp)));
+	if (copy_to_user(ubuf, tmp, n))
+		return -EFAULT;
+	return n;
+}
+
+static __poll_t console_fd_poll(struct file *file, poll_table *wait)
+{
+	struct denali_vm *vm = file->private_data;
+
+	poll_wait(file, &vm->console.wait, wait);
+	if (!console_empty(&vm->console) || console_ended(vm) || READ_ONCE(vm->dead))
+		return EPOLLIN | EPOLLRDNORM;
+	return 0;
+}
+
+static int console_fd_release(struct inode *inode, struct file *file)
+{
+	denali_vm_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations console_fops = {
+	.owner = THIS_MODULE,
+	.read = console_fd_read,
+	.poll = console_fd_poll,
+	.release = console_fd_release,
+	.llseek = noop_llseek,
+};
+
+/* A new console descriptor for @vm; it holds a reference to the VM. */
+int denali_console_open(struct denali_vm *vm)
+{
+	int fd;
+
+	kref_get(&vm->ref);
+	fd = anon_inode_getfd("denali-console", &console_fops, vm, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		denali_vm_put(vm);
+	return fd;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The VM console: a ring of guest output, read through a console descriptor. */
+#ifndef _DENALI_CONSOLE_H
+#define _DENALI_CONSOLE_H
+
+#include <linux/types.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+/**
+ * struct denali_console - one VM's console output
+ * @lock: protects the ring
+ * @buf: DENALI_CONSOLE_RING bytes, allocated on the first write
+ * @head: bytes ever written
+ * @tail: bytes ever consumed (or dropped); @head - @tail are readable
+ * @dropped: bytes overwritten before anyone read them
+ * @wait: readers waiting for output or the end of the VM
+ */
+struct denali_console {
+	spinlock_t lock;		/* protects the ring */
+	u8 *buf;
+	u64 head, tail;
+	u64 dropped;
+	wait_queue_head_t wait;
+};
+
+struct denali_vm;
+
+void denali_console_init(struct denali_console *con);
+void denali_console_free(struct denali_console *con);
+int denali_console_write(struct denali_console *con, const void *data, size_t len);
+size_t denali_console_read(struct denali_console *con, void *data, size_t len);
+void denali_console_wake(struct denali_console *con);
+int denali_console_open(struct denali_vm *vm);
+
+#endif /* _DENALI_CONSOLE_H */

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What the Denali virtual ISA does with each kind of VM exit, for both backends. */
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/uio.h>
+#include <linux/nospec.h>
+#include <linux/io.h>
+#include <asm/processor.h>
+#include <asm/msr-index.h>
+#include <asm/tsc.h>
+#include <linux/denali_guest.h>
+#include <kunit/visibility.h>
+
+#include "core/guest.h"
+#include "core/run.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
+
+static const char *const crash_names[__DENALI_CRASH_MAX] = {
+	[DENALI_CRASH_NONE] = "none",
+	[DENALI_CRASH_TRIPLE_FAULT] = "triple_fault",
+	[DENALI_CRASH_IO] = "io",
+	[DENALI_CRASH_MSR] = "msr",
+	[DENALI_CRASH_CPUID] = "cpuid",
+	[DENALI_CRASH_INVD] = "invd",
+	[DENALI_CRASH_XSETBV] = "xsetbv",
+	[DENALI_CRASH_VIRT_INSN] = "virt_insn",
+	[DENALI_CRASH_HLT_IF0] = "hlt_if0",
+	[DENALI_CRASH_MEMORY] = "memory",
+	[DENALI_CRASH_PAGE_TABLES] = "page_tables",
+	[DENALI_CRASH_CR_ACCESS] = "cr_access",
+	[DENALI_CRASH_DR_ACCESS] = "dr_access",
+	[DENALI_CRASH_BAD_HYPERCALL] = "bad_hypercall",
+	[DENALI_CRASH_PRIV_INSN] = "priv_insn",
+	[DENALI_CRASH_INVALID_STATE] = "invalid_state",
+	[DENALI_CRASH_UNKNOWN_EXIT] = "unknown_exit",
+	[DENALI_CRASH_NO_MEMORY] = "no_memory",
+	[DENALI_CRASH_BAD_ARGUMENT] = "bad_argument",
+};
+
+const char *denali_crash_name(u32 reason)
+{
+	return reason < __DENALI_CRASH_MAX && crash_names[reason] ?
+	       crash_names[reason] : "unknown";
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_crash_name);
+
+/*
+ * The guest did something the Denali ISA does not allow: it dies, with the
+ * reason and where it was, and nothing else is affected. Returns 1 (the
+ * VM's run is over).
+ */
+static int kill(struct denali_vcpu *vcpu, u32 reason)
+{
+	struct denali_vm *vm = vcpu->vm;
+
+	vm->crash_reason = reason;
+	vm->crash_rip = vcpu->rip;
+	vm->crash_info = vcpu->exit.hw;
+	pr_info_ratelimited("VM %s (id %u) killed: %s at rip 0x%llx (exit 0x%llx, info 0x%llx)\n",
+			    vm->name, vm->id, denali_crash_name(reason), vcpu->rip,
+			    vcpu->exit.hw, vcpu->exit.qual);
+	denali_run_set_state(vm, DENALI_VM_STATE_CRASHED);
+	return 1;
+}
+
+static void skip_insn(struct denali_vcpu *vcpu)
+{
+	vcpu->rip += vcpu->exit.insn_len;
+	vcpu->rip_dirty = true;
+}
+
+/*
+ * Sleep until @ns nanoseconds passed (U64_MAX: until stopped). No virtual
+ * interrupt can arrive yet; the stop of the VM wakes the thread early.
+ */
+static void idle(u64 ns)
+{
+	ktime_t t = ns_to_ktime(min_t(u64, ns, KTIME_MAX));
+
+	if (!ns) {
+		cond_resched();
+		return;
+	}
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (kthread_should_stop()) {
+		__set_current_state(TASK_RUNNING);
+		return;
+	}
+	schedule_hrtimeout(ns == U64_MAX ? NULL : &t, HRTIMER_MODE_REL);
+	__set_current_state(TASK_RUNNING);
+}
+
+/* Hypercalls: arguments in RDI, RSI, RDX, R10, R8; the result in RAX. */
+
+static long hc_halt(struct denali_vcpu *vcpu)
+{
+	vcpu->vm->exit_code = (u32)vcpu->regs[DN_RDI];
+	denali_run_set_state(vcpu->vm, DENALI_VM_STATE_HALTED);
+	return 1;
+}
+
+static long hc_idle(struct denali_vcpu *vcpu)
+{
+	idle(vcpu->regs[DN_RDI]);
+	vcpu->regs[DN_RAX] = 0;
+	return 0;
+}
+
+static long hc_console_write(struct denali_vcpu *vcpu)
+{
+	struct denali_vm *vm = vcpu->vm;
+	u64 gpa = vcpu->regs[DN_RDI], len = vcpu->regs[DN_RSI];
+	u64 n = min_t(u64, len, DENALI_CONSOLE_WRITE_MAX), done;
+	char buf[256];
+
+	if (!denali_gpa_range_ok(vm->mem.size, gpa, len))
+		return kill(vcpu, DENALI_CRASH_BAD_ARGUMENT);
+	for (done = 0; done < n;) {
+		struct kvec kv = { .iov_base = buf, .iov_len = min_t(u64, n - done, sizeof(buf)) };
+		struct iov_iter iter;
+		ssize_t got;
+
+		iov_iter_kvec(&iter, ITER_DEST, &kv, 1, kv.iov_len);
+		got = denali_mem_rw_iter(&vm->mem, gpa + done, &iter, false);
+		if (got <= 0 || denali_console_write(&vm->console, buf, got))
+			return kill(vcpu, DENALI_CRASH_NO_MEMORY);
+		done += got;
+	}
+	vcpu->regs[DN_RAX] = n;
+	return 0;
+}
+
+static long hc_console_read(struct denali_vcpu *vcpu)
+{
+	vcpu->regs[DN_RAX] = -DENALI_ENOSYS;
+	return 0;
+}
+
+static long (*const hypercalls[__DENALI_HC_MAX])(struct denali_vcpu *vcpu) = {
+	[DENALI_HC_HALT] = hc_halt,
+	[DENALI_HC_IDLE] = hc_idle,
+	[DENALI_HC_CONSOLE_WRITE] = hc_console_write,
+	[DENALI_HC_CONSOLE_READ] = hc_console_read,
+};
+
+static int handle_hypercall(struct denali_vcpu *vcpu)
+{
+	u64 nr = vcpu->regs[DN_RAX];
+	long (*fn)(struct denali_vcpu *vcpu);
+
+	if (nr >= __DENALI_HC_MAX)
+		return kill(vcpu, DENALI_CRASH_BAD_HYPERCALL);
+	fn = hypercalls[array_index_nospec(nr, __DENALI_HC_MAX)];
+	if (!fn)
+		return kill(vcpu, DENALI_CRASH_BAD_HYPERCALL);
+	if (fn(vcpu))
+		return 1;
+	skip_insn(vcpu);
+	return 0;
+}
+
+/*
+ * A nested page fault inside guest memory is the guest touching a page for
+ * the first time: back it with a zeroed page and map it. Anywhere else the
+ * guest reached for memory it does not have.
+ */
+static int handle_npf(struct denali_vcpu *vcpu)
+{
+	struct denali_vm *vm = vcpu->vm;
+	u64 gpa = vcpu->exit.gpa & PAGE_MASK;
+	struct page *page;
+	int ret;
+
+	if (denali_gpa_is_page_tables(gpa))
+		return kill(vcpu, DENALI_CRASH_PAGE_TABLES);
+	if (!denali_gpa_range_ok(vm->mem.size, gpa, PAGE_SIZE))
+		return kill(vcpu, DENALI_CRASH_MEMORY);
+	/* Already mapped: a fault here is not a first touch. */
+	if (denali_npt_lookup(&vm->npt, gpa))
+		return kill(vcpu, DENALI_CRASH_MEMORY);
+	page = denali_mem_page(&vm->mem, gpa >> PAGE_SHIFT, true);
+	if (IS_ERR(page))
+		return kill(vcpu, DENALI_CRASH_NO_MEMORY);
+	ret = denali_npt_map(&vm->npt, gpa, page_to_phys(page), true);
+	if (ret)
+		return kill(vcpu, ret == -ENOMEM ? DENALI_CRASH_NO_MEMORY : DENALI_CRASH_MEMORY);
+	return 0;
+}
+
+/*
+ * CPUID: the defined leaf set is 0, 1, 0x80000000 and 0x80000001, with
+ * the vendor and family of the host and only the features a Denali guest
+ * can use (no FPU, no SSE, no APIC, no MSRs beyond the allow-list).
+ */
+/* PSE, TSC, PAE, CX8, CMOV */
+#define CPUID1_EDX_ALLOWED	(BIT(3) | BIT(4) | BIT(6) | BIT(8) | BIT(15))
+#define CPUID1_ECX_HYPERVISOR	BIT(31)
+#define CPUIDX1_EDX_LM		BIT(29)
+
+static int handle_cpuid(struct denali_vcpu *vcpu)
+{
+	u32 leaf = vcpu->regs[DN_RAX], a, b, c, d;
+
+	switch (leaf) {
+	case 0:
+	case 0x80000000:
+		cpuid(leaf, &a, &b, &c, &d);
+		a = leaf ? 0x80000001 : 1;
+		break;
+	case 1:
+		cpuid(1, &a, &b, &c, &d);
+		b = 0;
+		c = CPUID1_ECX_HYPERVISOR;
+		d &= CPUID1_EDX_ALLOWED;
+		break;
+	case 0x80000001:
+		a = 0;
+		b = 0;
+		c = 0;
+		d = CPUIDX1_EDX_LM;
+		break;
+	default:
+		return kill(vcpu, DENALI_CRASH_CPUID);
+	}
+	vcpu->regs[DN_RAX] = a;
+	vcpu->regs[DN_RBX] = b;
+	vcpu->regs[DN_RCX] = c;
+	vcpu->regs[DN_RDX] = d;
+	skip_insn(vcpu);
+	return 0;
+}
+
+/* RDMSR allow-list: the TSC and EFER (as the guest sees it). WRMSR: none. */
+static int handle_rdmsr(struct denali_vcpu *vcpu)
+{
+	u64 val;
+
+	switch ((u32)vcpu->regs[DN_RCX]) {
+	case MSR_IA32_TSC:
+		val = rdtsc();
+		break;
+	case MSR_EFER:
+		val = DENALI_GUEST_EFER;
+		break;
+	default:
+		return kill(vcpu, DENALI_CRASH_MSR);
+	}
+	vcpu->regs[DN_RAX] = (u32)val;
+	vcpu->regs[DN_RDX] = val >> 32;
+	skip_insn(vcpu);
+	return 0;
+}
+
+/**
+ * denali_handle_exit - apply the Denali ISA to the last exit
+ * @vcpu: the vCPU, with @vcpu->exit filled by the backend
+ *
+ * Runs in the VM's thread, preemptible. Returns 0 to enter the guest
+ * again, 1 when the VM's run is over (halted or killed; state recorded).
+ */
+int denali_handle_exit(struct denali_vcpu *vcpu)
+{
+	switch (vcpu->exit.reason) {
+	case DN_EXIT_NONE:
+		return 0;
+	case DN_EXIT_HYPERCALL:
+		return handle_hypercall(vcpu);
+	case DN_EXIT_HLT:
+		/* HLT with interrupts off would wait forever: not in the ISA. */
+		if (!(vcpu->rflags & X86_EFLAGS_IF))
+			return kill(vcpu, DENALI_CRASH_HLT_IF0);
+		skip_insn(vcpu);
+		idle(U64_MAX);
+		return 0;
+	case DN_EXIT_NPF:
+		return handle_npf(vcpu);
+	case DN_EXIT_CPUID:
+		return handle_cpuid(vcpu);
+	case DN_EXIT_RDMSR:
+		return handle_rdmsr(vcpu);
+	case DN_EXIT_KILL:
+		return kill(vcpu, vcpu->exit.crash);
+	default:
+		return kill(vcpu, DENALI_CRASH_UNKNOWN_EXIT);
+	}
+}
