@@ -61,7 +61,7 @@ int denali_console_write(struct denali_console *con, const void *data, size_t le
 		fresh = NULL;
 	}
 	if (len > RING) {
-		con->dropped += len - RING;
+		/* Only the last RING bytes can survive; the rest count as dropped below. */
 		con->head += len - RING;
 		p += len - RING;
 		len = RING;

@@ -30,6 +30,9 @@ struct denali_npt_fmt {
 #define DENALI_NPT_ADDR_MASK	GENMASK_ULL(51, 12)
 #define DENALI_NPT_SHARED	BIT_ULL(11)
 
+/* The two formats (vmx/vmx.c, svm/svm.c). */
+extern const struct denali_npt_fmt denali_ept_fmt;
+
 struct denali_npt {
 	const struct denali_npt_fmt *fmt;
 	struct page *root;		/* the level-4 table */

@@ -74,4 +74,7 @@ struct denali_vcpu {
 int denali_handle_exit(struct denali_vcpu *vcpu);
 const char *denali_crash_name(u32 reason);
 
+/* VT-x exit classification (vmx/vmx.c), for KUnit. */
+void denali_vmx_classify(u32 exit_reason, struct denali_exit *e);
+
 #endif /* _DENALI_VCPU_H */

@@ -19,6 +19,7 @@
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 #include <asm/processor.h>
+#include <kunit/visibility.h>
 
 #include "core/arch.h"
 #include "core/guest.h"
@@ -50,13 +51,15 @@
 /* Basic exit reason in 15:0; bit 31 set: the VM entry failed. */
 #define EXIT_REASON_ENTRY_FAIL	BIT(31)
 
-static const struct denali_npt_fmt ept_fmt = {
+/* The EPT entry format (exported for the KUnit table-building tests). */
+const struct denali_npt_fmt denali_ept_fmt = {
 	.name = "ept",
 	.table = EPT_R | EPT_W | EPT_X,
 	.leaf_rw = EPT_R | EPT_W | EPT_X | EPT_MT_WB,
 	.leaf_ro = EPT_R | EPT_MT_WB,
 	.present = EPT_R | EPT_W | EPT_X,
 };
+EXPORT_SYMBOL_IF_KUNIT(denali_ept_fmt);
 
 /* Set up once from the capability MSRs. */
 static struct {
@@ -634,28 +637,39 @@ static const struct {
 	[EXIT_REASON_XRSTORS] = KILL(PRIV_INSN),
 };
 
+/**
+ * denali_vmx_classify - what the exit table says about an exit reason
+ * @exit_reason: the VM_EXIT_REASON field
+ * @e: gets reason and crash
+ *
+ * A failed VM entry (bit 31) is invalid_state; a reason the table does not
+ * list is unknown_exit. Hardware-free, so KUnit checks it.
+ */
+void denali_vmx_classify(u32 exit_reason, struct denali_exit *e)
+{
+	u32 basic = exit_reason & 0xffff;
+
+	e->hw = exit_reason;
+	e->reason = DN_EXIT_KILL;
+	if (exit_reason & EXIT_REASON_ENTRY_FAIL) {
+		e->crash = DENALI_CRASH_INVALID_STATE;
+	} else if (basic >= ARRAY_SIZE(vmx_exits) || !vmx_exits[basic].set) {
+		e->crash = DENALI_CRASH_UNKNOWN_EXIT;
+	} else {
+		e->reason = vmx_exits[basic].reason;
+		e->crash = vmx_exits[basic].crash;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_vmx_classify);
+
 /* Fill @vcpu->exit from the VMCS (preemption off, VMCS current). */
 static void decode_exit(struct vcpu_vmx *vmx, u32 exit_reason)
 {
 	struct denali_exit *e = &vmx->vcpu.exit;
-	u32 basic = exit_reason & 0xffff;
 
-	e->hw = exit_reason;
+	denali_vmx_classify(exit_reason, e);
 	e->qual = vmcs_readl(EXIT_QUALIFICATION);
 	e->insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	e->crash = DENALI_CRASH_NONE;
-	if (exit_reason & EXIT_REASON_ENTRY_FAIL) {
-		e->reason = DN_EXIT_KILL;
-		e->crash = DENALI_CRASH_INVALID_STATE;
-		return;
-	}
-	if (basic >= ARRAY_SIZE(vmx_exits) || !vmx_exits[basic].set) {
-		e->reason = DN_EXIT_KILL;
-		e->crash = DENALI_CRASH_UNKNOWN_EXIT;
-		return;
-	}
-	e->reason = vmx_exits[basic].reason;
-	e->crash = vmx_exits[basic].crash;
 	if (e->reason == DN_EXIT_NPF) {
 		e->gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 		e->write = e->qual & EPT_VIOLATION_ACC_WRITE;
@@ -754,7 +768,7 @@ out:
 const struct denali_arch_ops denali_vmx_ops = {
 	.name = "vmx",
 	.vendor = "VT-x",
-	.npt_fmt = &ept_fmt,
+	.npt_fmt = &denali_ept_fmt,
 	.npt_tables_writable = false,
 	.hypercall_insn = { 0x0f, 0x01, 0xc1 },		/* vmcall */
 	.probe = vmx_probe,
