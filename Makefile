@@ -38,7 +38,7 @@ define modbuild
 endef
 
 
-.PHONY: deps all module userspace guests testprogs kernel test-module initramfs demo check \
+.PHONY: deps all module userspace guests testprogs kernel test-module initramfs demo demo-vmx check \
 	check-svm check-vmx compile-checks checkpatch clean help
 
 all: module userspace guests
@@ -75,7 +75,12 @@ deps:
 
 demo: deps
 	$(MAKE) initramfs
-	scripts/demo.sh $(TESTKDIR) $(O)
+	scripts/demo.sh $(TESTKDIR) $(O) svm
+
+# The same demo on VT-x, in Bochs (a few minutes).
+demo-vmx: deps
+	$(MAKE) initramfs
+	scripts/demo.sh $(TESTKDIR) $(O) vmx
 
 check-svm: initramfs
 	scripts/run-tests.sh svm $(TESTKDIR) $(O)

@@ -1,9 +1,10 @@
 #!/bin/bash
-# Boots the QEMU test VM (AMD-V, nested paging) in demo mode and streams its
-# console: /init runs /tests/vm/demo.sh, which ends by printing
-# DENALI-DEMO-OK when everything it showed worked.
+# Boots the test VM in demo mode and streams its console: /init runs
+# /tests/vm/demo.sh, which ends by printing DENALI-DEMO-OK when everything it
+# showed worked. svm (default): QEMU with AMD-V and nested paging, seconds;
+# vmx: Bochs with VT-x and EPT, a few minutes.
 #
-#   scripts/demo.sh KDIR O
+#   scripts/demo.sh KDIR O [svm|vmx]
 #
 # Exit status 0 only if the console shows DENALI-DEMO-OK. Hard timeout:
 # DENALI_DEMO_TIMEOUT (default 600 s). Console log: O/logs/demo.log.
@@ -12,9 +13,10 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/vm-lib.sh"
 
-[ $# -eq 2 ] || { echo "usage: $0 KDIR O" >&2; exit 2; }
+[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: $0 KDIR O [svm|vmx]" >&2; exit 2; }
 kdir=$1
 o=$(cd "$2" && pwd) || exit 2
+backend=${3:-svm}
 kernel=$kdir/arch/x86/boot/bzImage
 initrd=${DENALI_INITRAMFS:-$o/initramfs.cpio.gz}
 [ -f "$kernel" ] || { echo "demo: no kernel $kernel" >&2; exit 2; }
@@ -24,19 +26,29 @@ mkdir -p "$o/logs" "$work"
 log=$o/logs/demo.log
 res=$work/demo.results
 
-vm_pick_accel svm "$kernel" "$initrd" "$work"
-cpu=$(vm_qemu_cpu main "$VM_ACCEL")
-echo "demo: booting the test VM (QEMU, -accel $VM_ACCEL -cpu $cpu); console follows" >&2
-vm_qemu_start "$cpu" "$VM_ACCEL" "$kernel" "$initrd" \
-	"console=ttyS0,115200 panic=-1 quiet loglevel=4 denali.mode=demo denali.backend=svm" "$log" "$res"
+cmdline="console=ttyS0,115200 panic=-1 quiet loglevel=4 denali.mode=demo denali.backend=$backend"
+if [ "$backend" = vmx ]; then
+	echo "demo: booting the test VM (Bochs, VT-x with EPT: about 80 s to boot); console follows" >&2
+	vm_make_iso "$kernel" "$initrd" "$cmdline" "$work" "$work/boot.iso" || exit 1
+	vm_bochs_start "$work/boot.iso" "$log" "$res" "$work"
+	kill_vm() { vm_bochs_kill "$VM_PID" "$VM_BOCHS_PIDFILE"; }
+	timeout=${DENALI_DEMO_TIMEOUT:-1200}
+else
+	vm_pick_accel svm "$kernel" "$initrd" "$work"
+	cpu=$(vm_qemu_cpu main "$VM_ACCEL")
+	echo "demo: booting the test VM (QEMU, -accel $VM_ACCEL -cpu $cpu); console follows" >&2
+	vm_qemu_start "$cpu" "$VM_ACCEL" "$kernel" "$initrd" "$cmdline" "$log" "$res"
+	kill_vm() { vm_killpg "$VM_PID"; }
+	timeout=${DENALI_DEMO_TIMEOUT:-600}
+fi
 qpid=$VM_PID
 # Stream the console; drop the firmware's screen clearing and the CRs.
-# tail ends by itself once QEMU is gone.
+# tail ends by itself once the emulator is gone.
 tail -n +1 -F --pid="$qpid" "$log" 2>/dev/null |
 	sed -u -e 's/\x1bc/\n/g; s/\x1b\[2J//g; s/\x1b\[?7l//g; s/\r$//' &
 streampid=$!
-trap 'vm_killpg "$qpid"; exit 130' INT TERM
-vm_watch "$qpid" "$log" "$res" "${DENALI_DEMO_TIMEOUT:-600}" 10 vm_killpg "$qpid"
+trap 'kill_vm; exit 130' INT TERM
+vm_watch "$qpid" "$log" "$res" "$timeout" 10 kill_vm
 wait "$streampid" 2>/dev/null
 trap - INT TERM
 [ -s "$log.qemu" ] && sed 's/^/qemu: /' "$log.qemu" >&2

@@ -19,7 +19,7 @@ vm_qemu_cpu() { # GROUP ACCEL
 	local base=qemu64
 	[ "$2" = kvm ] && base=host
 	case "$1" in
-	main) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
+	main | smp) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
 	nohw) echo "$base,-svm,-vmx" ;;
 	nonpt) echo "$base,+svm,-npt" ;;
 	*) echo "" ;;
@@ -175,7 +175,7 @@ vm_bochs_start() { # ISO CONSOLE RESULTS WORKDIR
 	: > "$log"
 	: > "$res"
 	cat > "$work/bochsrc" <<-EOF
-	cpu: model=corei7_skylake_x, count=1, ips=200000000
+	cpu: model=corei7_skylake_x, count=${DENALI_BOCHS_CPUS:-1}, ips=200000000
 	megs: ${DENALI_BOCHS_MEGS:-512}
 	romimage: file=/usr/share/bochs/BIOS-bochs-latest
 	vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest

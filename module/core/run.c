@@ -4,6 +4,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/err.h>
+#include <linux/module.h>
 
 #include "core/arch.h"
 #include "core/guest.h"
@@ -11,6 +12,16 @@
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "ctl/netlink.h"
+
+/*
+ * The longest a guest runs without an exit. Host timer interrupts force
+ * exits too, but a CPU may be tickless, and an emulator may hold external
+ * interrupts while the guest has them disabled: the backend arms its own
+ * timer (the VMX preemption timer) for this.
+ */
+unsigned int denali_quantum_us = 1000;
+module_param_named(quantum_us, denali_quantum_us, uint, 0444);
+MODULE_PARM_DESC(quantum_us, "Longest guest run between exits, in microseconds (default 1000)");
 
 /*
  * One kernel thread per running VM, for now: it enters the guest, handles
@@ -140,6 +151,21 @@ out:
 	return ret;
 }
 
+/*
+ * Stops the VM's thread (if it has not ended by itself) and waits for it.
+ * kthread_stop() may be called once per thread: it consumes the thread's
+ * exit completion, so the thread is forgotten right after.
+ */
+static void reap_thread(struct denali_vm *vm)
+{
+	lockdep_assert_held(&vm->run_lock);
+	if (!vm->task)
+		return;
+	kthread_stop(vm->task);
+	put_task_struct(vm->task);
+	vm->task = NULL;
+}
+
 /* Stops a running VM and waits until its thread is gone. */
 int denali_run_stop(struct denali_vm *vm, const char **why)
 {
@@ -150,7 +176,7 @@ int denali_run_stop(struct denali_vm *vm, const char **why)
 		*why = "VM is not running";
 		ret = -EINVAL;
 	} else {
-		kthread_stop(vm->task);
+		reap_thread(vm);
 	}
 	mutex_unlock(&vm->run_lock);
 	return ret;
@@ -164,11 +190,7 @@ int denali_run_stop(struct denali_vm *vm, const char **why)
 void denali_run_teardown(struct denali_vm *vm)
 {
 	mutex_lock(&vm->run_lock);
-	if (vm->task) {
-		kthread_stop(vm->task);
-		put_task_struct(vm->task);
-		vm->task = NULL;
-	}
+	reap_thread(vm);
 	release_cpu_state(vm);
 	mutex_unlock(&vm->run_lock);
 }

@@ -7,6 +7,8 @@
 
 struct denali_vm;
 
+extern unsigned int denali_quantum_us;
+
 int denali_run_start(struct denali_vm *vm, const char **why);
 int denali_run_stop(struct denali_vm *vm, const char **why);
 void denali_run_teardown(struct denali_vm *vm);

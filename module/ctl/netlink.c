@@ -239,7 +239,9 @@ static int vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static int vm_start_doit(struct sk_buff *skb, struct genl_info *info)
+/* START and STOP: look the VM up, apply @fn, pass its refusal on. */
+static int run_op(struct genl_info *info,
+		  int (*fn)(struct denali_vm *vm, const char **why))
 {
 	struct denali_vm *vm = lookup_vm(info);
 	const char *why = NULL;
@@ -247,26 +249,21 @@ static int vm_start_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
-	ret = denali_run_start(vm, &why);
+	ret = fn(vm, &why);
 	if (ret)
 		set_err(info->extack, NULL, why);
 	denali_vm_put(vm);
 	return ret;
 }
 
+static int vm_start_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return run_op(info, denali_run_start);
+}
+
 static int vm_stop_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct denali_vm *vm = lookup_vm(info);
-	const char *why = NULL;
-	int ret;
-
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	ret = denali_run_stop(vm, &why);
-	if (ret)
-		set_err(info->extack, NULL, why);
-	denali_vm_put(vm);
-	return ret;
+	return run_op(info, denali_run_stop);
 }
 
 static int stats_doit(struct sk_buff *skb, struct genl_info *info)

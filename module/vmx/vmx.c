@@ -19,10 +19,12 @@
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 #include <kunit/visibility.h>
 
 #include "core/arch.h"
 #include "core/guest.h"
+#include "core/run.h"
 #include "core/npt.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
@@ -32,6 +34,8 @@
 /* IA32_VMX_BASIC (SDM Vol. 3 A.1): revision ID in 30:0, TRUE_* MSRs if bit 55. */
 #define BASIC_REVISION(b)	((u32)(b) & 0x7fffffff)
 #define BASIC_TRUE_CTLS		BIT_ULL(55)
+/* IA32_VMX_MISC (A.6): the preemption timer rate in 4:0. */
+#define MISC_PREEMPTION_TIMER_RATE	0x1f
 /* IA32_VMX_EPT_VPID_CAP (A.10) */
 #define EPT_CAP_INVEPT_SINGLE	BIT_ULL(25)
 #define VPID_CAP_INVVPID_SINGLE	BIT_ULL(41)
@@ -65,6 +69,7 @@ EXPORT_SYMBOL_IF_KUNIT(denali_ept_fmt);
 static struct {
 	u32 revision;
 	u32 pin, cpu, cpu2, exit, entry;
+	u32 quantum_ticks;		/* VMX preemption timer value per entry */
 	bool vpid, invept_single, invvpid_single;
 	void *msr_bitmap;		/* all ones: every RDMSR/WRMSR exits */
 } vmx_conf;
@@ -108,24 +113,24 @@ static int vmx_insn(const char *name, bool fail)
 	return 0;
 }
 
+/* VMPTRLD or VMCLEAR of @vmcs, by its physical address. */
+#define VMCS_PTR_INSN(insn, vmcs) ({					\
+	u64 __pa = __pa(vmcs);						\
+	bool __fail;							\
+									\
+	asm volatile(insn " %[pa]\n\tsetna %[fail]"			\
+		     : [fail] "=qm"(__fail) : [pa] "m"(__pa) : "cc", "memory"); \
+	__fail;								\
+})
+
 static int vmcs_load_ptr(void *vmcs)
 {
-	u64 pa = __pa(vmcs);
-	bool fail;
-
-	asm volatile("vmptrld %[pa]\n\tsetna %[fail]"
-		     : [fail] "=qm"(fail) : [pa] "m"(pa) : "cc", "memory");
-	return vmx_insn(__func__, fail);
+	return vmx_insn(__func__, VMCS_PTR_INSN("vmptrld", vmcs));
 }
 
 static int vmcs_clear(void *vmcs)
 {
-	u64 pa = __pa(vmcs);
-	bool fail;
-
-	asm volatile("vmclear %[pa]\n\tsetna %[fail]"
-		     : [fail] "=qm"(fail) : [pa] "m"(pa) : "cc", "memory");
-	return vmx_insn(__func__, fail);
+	return vmx_insn(__func__, VMCS_PTR_INSN("vmclear", vmcs));
 }
 
 static void ept_invalidate(unsigned long type, u64 eptp)
@@ -204,7 +209,7 @@ static bool vmx_in_use(void)
 
 static int vmx_setup(void)
 {
-	u64 basic, cap;
+	u64 basic, cap, misc;
 	bool true_ctls;
 	int cpu, ret;
 
@@ -213,7 +218,8 @@ static int vmx_setup(void)
 	vmx_conf.revision = BASIC_REVISION(basic);
 	true_ctls = basic & BASIC_TRUE_CTLS;
 
-	ret = adjust_controls(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0,
+	ret = adjust_controls(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
+			      PIN_BASED_VMX_PREEMPTION_TIMER, 0,
 			      true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 					  MSR_IA32_VMX_PINBASED_CTLS, &vmx_conf.pin);
 	ret = ret ?: adjust_controls(CPU_BASED_HLT_EXITING | CPU_BASED_CR3_LOAD_EXITING |
@@ -241,6 +247,11 @@ static int vmx_setup(void)
 	/* Interrupts stay pending across the exit and reach Linux when it enables them. */
 	vmx_conf.exit &= ~VM_EXIT_ACK_INTR_ON_EXIT;
 	vmx_conf.vpid = vmx_conf.cpu2 & SECONDARY_EXEC_ENABLE_VPID;
+	/* The preemption timer counts down once every 2^rate TSC ticks (SDM 25.5.1). */
+	rdmsrl(MSR_IA32_VMX_MISC, misc);
+	vmx_conf.quantum_ticks = min_t(u64, U32_MAX,
+				       ((u64)tsc_khz * denali_quantum_us / 1000) >>
+				       (misc & MISC_PREEMPTION_TIMER_RATE));
 	vmx_conf.invept_single = cap & EPT_CAP_INVEPT_SINGLE;
 	vmx_conf.invvpid_single = cap & VPID_CAP_INVVPID_SINGLE;
 
@@ -624,6 +635,7 @@ static const struct {
 	[EXIT_REASON_MWAIT_INSTRUCTION] = KILL(PRIV_INSN),
 	[EXIT_REASON_MONITOR_INSTRUCTION] = KILL(PRIV_INSN),
 	[EXIT_REASON_EPT_VIOLATION] = HANDLE(DN_EXIT_NPF),
+	[EXIT_REASON_PREEMPTION_TIMER] = RESUME,
 	[EXIT_REASON_INVEPT] = KILL(VIRT_INSN),
 	[EXIT_REASON_INVVPID] = KILL(VIRT_INSN),
 	[EXIT_REASON_WBINVD] = KILL(INVD),
@@ -705,6 +717,7 @@ static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 		vmcs_writel(GUEST_RIP, vcpu->rip);
 		vcpu->rip_dirty = false;
 	}
+	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, vmx_conf.quantum_ticks);
 	vmcs_writel(HOST_CR3, __read_cr3());
 	vmcs_writel(HOST_CR4, cr4_read_shadow());
 
