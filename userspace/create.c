@@ -1,14 +1,13 @@
 /* denalictl create: make a VM and load an ELF image into it; also the hidden elf-check. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/denali.h>
 
+#include "dev.h"
 #include "elf.h"
 #include "nl.h"
 #include "subcommands.h"
@@ -16,8 +15,6 @@
 
 #define CREATE_USAGE "create NAME [--mem SIZE] [--image ELF]"
 #define ELF_CHECK_USAGE "elf-check ELF [--mem SIZE]"
-#define DEFAULT_MEM (16ULL << 20)
-#define DEV_PATH "/dev/denali"
 
 struct create_opts {
 	const char *name;
@@ -48,7 +45,7 @@ static int parse_args(int argc, char **argv, const char *usage, const char *what
 {
 	int c;
 
-	o->mem = DEFAULT_MEM;
+	o->mem = VM_DEFAULT_MEM;
 	opterr = 0;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, image ? ":m:i:vh" : ":m:h",
@@ -99,45 +96,42 @@ static int on_new_vm(uint8_t cmd, struct nlattr **tb, void *arg)
 	return 0;
 }
 
-/* Open /dev/denali and check that it speaks our API. Prints its own error. */
-static int open_dev(void)
+/*
+ * VM_NEW: a VM called name with mem bytes of memory and, with an image,
+ * its entry point. *has_id and *id: the new VM's id, if the reply gave it.
+ * Returns 0 or a negative errno (the reason in nl->errmsg).
+ */
+int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image *img, bool *has_id,
+	      uint32_t *id)
 {
-	int fd, ver;
+	struct new_vm vm = { 0 };
+	struct nl_msg *msg;
+	int ret;
 
-	fd = open(DEV_PATH, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
-			err_msg(DEV_PATH, "%s (denali module not loaded?)", strerror(errno));
-		else
-			err_errno(DEV_PATH, errno);
-		return -1;
+	msg = dnl_msg(nl, DENALI_CMD_VM_NEW, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, DENALI_A_VM_NAME, name) ||
+	    nla_put_u64(msg, DENALI_A_VM_MEM_SIZE, mem) ||
+	    (img && nla_put_u64(msg, DENALI_A_VM_ENTRY, img->entry))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
 	}
-	ver = ioctl(fd, DENALI_IOC_API_VERSION);
-	if (ver < 0) {
-		err_msg(DEV_PATH, "API version: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (ver != DENALI_API_VERSION) {
-		err_msg(DEV_PATH, "API version %d, denalictl speaks %d", ver, DENALI_API_VERSION);
-		close(fd);
-		return -1;
-	}
-	return fd;
+	ret = dnl_request(nl, msg, on_new_vm, &vm);
+	*has_id = vm.has_id;
+	*id = vm.id;
+	return ret;
 }
 
 /* Copy the image into the new VM's memory. Prints its own error; returns 0 or -1. */
 static int load_image(const struct create_opts *o, const struct image *img, int dev_fd, uint32_t id)
 {
-	struct denali_vm_open arg = { .id = id };
 	char err[256];
 	int vm_fd, ret;
 
-	vm_fd = ioctl(dev_fd, DENALI_IOC_VM_OPEN, &arg);
-	if (vm_fd < 0) {
-		err_msg(o->name, "cannot open VM %u: %s", id, strerror(errno));
+	vm_fd = dev_vm_open(dev_fd, o->name, id);
+	if (vm_fd < 0)
 		return -1;
-	}
 	ret = image_write(img, vm_fd, err, sizeof(err));
 	if (ret)
 		err_msg(o->name, "loading %s: %s", o->image, err);
@@ -150,7 +144,6 @@ int create_main(int argc, char **argv)
 	struct create_opts o = { 0 };
 	struct image img = { 0 };
 	struct new_vm vm = { 0 };
-	struct nl_msg *msg;
 	struct dnl nl;
 	int ret, dev_fd = -1, status = EXIT_ERR;
 	char err[256], sz[32];
@@ -165,26 +158,14 @@ int create_main(int argc, char **argv)
 			err_msg(o.image, "%s", err);
 			return EXIT_ERR;
 		}
-		dev_fd = open_dev();
+		dev_fd = dev_open();
 		if (dev_fd < 0)
 			goto out_image;
 	}
 	if (dnl_open(&nl))
 		goto out_dev;
 
-	msg = dnl_msg(&nl, DENALI_CMD_VM_NEW, 0);
-	if (!msg) {
-		err_errno(o.name, ENOMEM);
-		goto out_nl;
-	}
-	if (nla_put_string(msg, DENALI_A_VM_NAME, o.name) ||
-	    nla_put_u64(msg, DENALI_A_VM_MEM_SIZE, o.mem) ||
-	    (o.image && nla_put_u64(msg, DENALI_A_VM_ENTRY, img.entry))) {
-		nlmsg_free(msg);
-		err_errno(o.name, ENOMEM);
-		goto out_nl;
-	}
-	ret = dnl_request(&nl, msg, on_new_vm, &vm);
+	ret = vm_create(&nl, o.name, o.mem, o.image ? &img : NULL, &vm.has_id, &vm.id);
 	if (ret) {
 		dnl_perror(&nl, o.name, ret);
 		goto out_nl;

@@ -18,6 +18,10 @@ static const struct {
 } subcommands[] = {
 	{ "create", create_main, "create a VM, optionally loading an ELF image into it" },
 	{ "destroy", destroy_main, "destroy a VM" },
+	{ "start", start_main, "start a created VM" },
+	{ "stop", stop_main, "stop a running VM" },
+	{ "console", console_main, "print a VM's console output (-f: until it ends)" },
+	{ "run", run_main, "run an image in a new VM: its console, then its exit status" },
 	{ "list", list_main, "list all VMs" },
 	{ "show", show_main, "show one VM" },
 	{ "stats", stats_main, "show the module's backend, limits and totals" },

@@ -1,6 +1,4 @@
 /* denalictl destroy: tear a VM down by name. */
-#include <errno.h>
-
 #include <linux/denali.h>
 
 #include "nl.h"
@@ -11,21 +9,7 @@
 
 int vm_destroy(struct dnl *nl, const char *name, bool has_id, uint32_t id)
 {
-	struct nl_msg *msg;
-	int ret;
-
-	msg = dnl_msg(nl, DENALI_CMD_VM_DEL, 0);
-	if (!msg)
-		return -ENOMEM;
-	if (has_id)
-		ret = nla_put_u32(msg, DENALI_A_VM_ID, id);
-	else
-		ret = nla_put_string(msg, DENALI_A_VM_NAME, name);
-	if (ret) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	return dnl_request(nl, msg, NULL, NULL);
+	return dnl_vm_request(nl, DENALI_CMD_VM_DEL, name, has_id, id);
 }
 
 int destroy_main(int argc, char **argv)

@@ -9,51 +9,15 @@
 #include "nl.h"
 #include "subcommands.h"
 #include "util.h"
+#include "vm.h"
 
 #define LIST_USAGE "list [-j]"
 #define SHOW_USAGE "show NAME [-j]"
-
-/* What the kernel told us about one VM; has_* say which attributes came. */
-struct vm_info {
-	uint32_t id, state;
-	uint64_t mem_size, resident_pages, entry;
-	char name[64];
-	bool has_id, has_name, has_state, has_mem_size, has_resident_pages, has_entry;
-};
 
 struct vm_list {
 	struct vm_info *vms;
 	size_t n, cap;
 };
-
-static void parse_vm(struct nlattr **tb, struct vm_info *vm)
-{
-	memset(vm, 0, sizeof(*vm));
-	if (tb[DENALI_A_VM_ID]) {
-		vm->has_id = true;
-		vm->id = nla_get_u32(tb[DENALI_A_VM_ID]);
-	}
-	if (tb[DENALI_A_VM_NAME]) {
-		vm->has_name = true;
-		snprintf(vm->name, sizeof(vm->name), "%s", nla_get_string(tb[DENALI_A_VM_NAME]));
-	}
-	if (tb[DENALI_A_VM_STATE]) {
-		vm->has_state = true;
-		vm->state = nla_get_u32(tb[DENALI_A_VM_STATE]);
-	}
-	if (tb[DENALI_A_VM_MEM_SIZE]) {
-		vm->has_mem_size = true;
-		vm->mem_size = nla_get_u64(tb[DENALI_A_VM_MEM_SIZE]);
-	}
-	if (tb[DENALI_A_VM_RESIDENT_PAGES]) {
-		vm->has_resident_pages = true;
-		vm->resident_pages = nla_get_u64(tb[DENALI_A_VM_RESIDENT_PAGES]);
-	}
-	if (tb[DENALI_A_VM_ENTRY]) {
-		vm->has_entry = true;
-		vm->entry = nla_get_u64(tb[DENALI_A_VM_ENTRY]);
-	}
-}
 
 static int on_vm(uint8_t cmd, struct nlattr **tb, void *arg)
 {
@@ -69,7 +33,7 @@ static int on_vm(uint8_t cmd, struct nlattr **tb, void *arg)
 		list->vms = vms;
 		list->cap = cap;
 	}
-	parse_vm(tb, &list->vms[list->n++]);
+	vm_parse(tb, &list->vms[list->n++]);
 	return 0;
 }
 
@@ -78,15 +42,6 @@ static int cmp_id(const void *a, const void *b)
 	const struct vm_info *x = a, *y = b;
 
 	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static void json_num(const char *key, bool has, uint64_t val)
-{
-	printf(",\"%s\":", key);
-	if (has)
-		printf("%llu", (unsigned long long)val);
-	else
-		printf("null");
 }
 
 static void print_json(const struct vm_info *vm)
@@ -111,24 +66,24 @@ static void print_json(const struct vm_info *vm)
 	json_num("mem_size", vm->has_mem_size, vm->mem_size);
 	json_num("resident_pages", vm->has_resident_pages, vm->resident_pages);
 	json_num("entry", vm->has_entry, vm->entry);
+	vm_json_outcome(vm);
 	printf("}");
 }
 
 /* The human forms of the fields; "-" for what the kernel did not say. */
 struct vm_text {
-	char id[16], state[32], mem[32], resident[64], entry[32];
+	char id[16], state[48], mem[32], resident[64], entry[32];
 };
 
 static void vm_text(const struct vm_info *vm, struct vm_text *t)
 {
-	char buf[32];
+	char buf[48];
 
 	if (vm->has_id)
 		snprintf(t->id, sizeof(t->id), "%u", vm->id);
 	else
 		snprintf(t->id, sizeof(t->id), "-");
-	snprintf(t->state, sizeof(t->state), "%s",
-		 vm->has_state ? vm_state_name(vm->state, buf, sizeof(buf)) : "-");
+	snprintf(t->state, sizeof(t->state), "%s", vm_state_short(vm, buf, sizeof(buf)));
 	if (vm->has_mem_size)
 		format_size(vm->mem_size, t->mem, sizeof(t->mem));
 	else
@@ -178,14 +133,18 @@ static void print_table(const struct vm_list *list)
 static void print_detail(const struct vm_info *vm)
 {
 	struct vm_text t;
+	char state[96];
 
 	vm_text(vm, &t);
 	printf("name:      %s\n", vm->has_name ? vm->name : "-");
 	printf("id:        %s\n", t.id);
-	printf("state:     %s\n", t.state);
+	printf("state:     %s\n", vm_state_long(vm, state, sizeof(state)));
 	printf("memory:    %s\n", t.mem);
 	printf("resident:  %s\n", t.resident);
 	printf("entry:     %s\n", t.entry);
+	/* Only when output was lost: the kernel reports 0 for every other VM. */
+	if (vm->has_console_dropped && vm->console_dropped)
+		printf("console:   %llu bytes dropped\n", (unsigned long long)vm->console_dropped);
 }
 
 int list_main(int argc, char **argv)
@@ -227,8 +186,7 @@ int list_main(int argc, char **argv)
 
 int show_main(int argc, char **argv)
 {
-	struct vm_list list = { 0 };
-	struct nl_msg *msg;
+	struct vm_info vm;
 	const char *name;
 	struct dnl nl;
 	int ret;
@@ -238,29 +196,17 @@ int show_main(int argc, char **argv)
 		return ret;
 	if (dnl_open(&nl))
 		return EXIT_ERR;
-	msg = dnl_msg(&nl, DENALI_CMD_VM_GET, 0);
-	if (msg && nla_put_string(msg, DENALI_A_VM_NAME, name)) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
-	ret = msg ? dnl_request(&nl, msg, on_vm, &list) : -ENOMEM;
+	ret = vm_get(&nl, name, false, 0, &vm);
 	dnl_close(&nl);
-	if (!ret && list.n != 1) {
-		snprintf(nl.errmsg, sizeof(nl.errmsg), "expected one VM in the reply, got %zu",
-			 list.n);
-		ret = -EPROTO;
-	}
 	if (ret) {
 		dnl_perror(&nl, name, ret);
-		free(list.vms);
 		return EXIT_ERR;
 	}
 	if (opt_json) {
-		print_json(&list.vms[0]);
+		print_json(&vm);
 		printf("\n");
 	} else {
-		print_detail(&list.vms[0]);
+		print_detail(&vm);
 	}
-	free(list.vms);
 	return EXIT_OK;
 }

@@ -7,52 +7,82 @@
 #include "nl.h"
 #include "subcommands.h"
 #include "util.h"
+#include "vm.h"
 
 #define MONITOR_USAGE "monitor [-j]"
 
 static const char *event_name(uint32_t event, char *buf, size_t len)
 {
-	switch (event) {
-	case DENALI_EVENT_CREATED:
-		return "created";
-	case DENALI_EVENT_DESTROYED:
-		return "destroyed";
-	default:
-		snprintf(buf, len, "unknown(%u)", event);
-		return buf;
+	static const char *const names[] = {
+		[DENALI_EVENT_CREATED] = "created", [DENALI_EVENT_DESTROYED] = "destroyed",
+		[DENALI_EVENT_STARTED] = "started", [DENALI_EVENT_HALTED] = "halted",
+		[DENALI_EVENT_CRASHED] = "crashed", [DENALI_EVENT_STOPPED] = "stopped",
+	};
+
+	if (event < sizeof(names) / sizeof(names[0]) && names[event])
+		return names[event];
+	snprintf(buf, len, "unknown(%u)", event);
+	return buf;
+}
+
+static void print_json(const char *ev, const struct vm_info *vm)
+{
+	char buf[32];
+
+	printf("{\"event\":");
+	json_string(stdout, ev);
+	printf(",\"id\":");
+	if (vm->has_id)
+		printf("%u", vm->id);
+	else
+		printf("null");
+	printf(",\"name\":");
+	if (vm->has_name)
+		json_string(stdout, vm->name);
+	else
+		printf("null");
+	printf(",\"state\":");
+	if (vm->has_state)
+		json_string(stdout, vm_state_name(vm->state, buf, sizeof(buf)));
+	else
+		printf("null");
+	vm_json_outcome(vm);
+	printf("}\n");
+}
+
+/* "halted vm1 id 3 code 0", "crashed vm1 id 3 io rip 0x100123", "started vm1 id 3". */
+static void print_text(uint32_t event, const char *ev, const struct vm_info *vm)
+{
+	printf("%s %s", ev, vm->has_name ? vm->name : "-");
+	if (vm->has_id)
+		printf(" id %u", vm->id);
+	if (event == DENALI_EVENT_HALTED && vm->has_exit_code)
+		printf(" code %u", vm->exit_code);
+	if (event == DENALI_EVENT_CRASHED) {
+		printf(" %s", vm_crash_name(vm) ? vm_crash_name(vm) : "unknown");
+		if (vm->has_crash_rip)
+			printf(" rip 0x%llx", (unsigned long long)vm->crash_rip);
 	}
+	printf("\n");
 }
 
 static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
 {
-	const char *name = tb[DENALI_A_VM_NAME] ? nla_get_string(tb[DENALI_A_VM_NAME]) : NULL;
+	struct vm_info vm;
+	uint32_t event;
 	char buf[32];
 	const char *ev;
 
 	(void)arg;
 	if (cmd != DENALI_CMD_EVENT || !tb[DENALI_A_EVENT])
 		return 0;
-	ev = event_name(nla_get_u32(tb[DENALI_A_EVENT]), buf, sizeof(buf));
-	if (opt_json) {
-		printf("{\"event\":");
-		json_string(stdout, ev);
-		printf(",\"id\":");
-		if (tb[DENALI_A_VM_ID])
-			printf("%u", nla_get_u32(tb[DENALI_A_VM_ID]));
-		else
-			printf("null");
-		printf(",\"name\":");
-		if (name)
-			json_string(stdout, name);
-		else
-			printf("null");
-		printf("}\n");
-	} else {
-		printf("%s %s", ev, name ? name : "-");
-		if (tb[DENALI_A_VM_ID])
-			printf(" id %u", nla_get_u32(tb[DENALI_A_VM_ID]));
-		printf("\n");
-	}
+	event = nla_get_u32(tb[DENALI_A_EVENT]);
+	ev = event_name(event, buf, sizeof(buf));
+	vm_parse(tb, &vm);
+	if (opt_json)
+		print_json(ev, &vm);
+	else
+		print_text(event, ev, &vm);
 	/* Whoever reads us wants each event as it happens. */
 	if (fflush(stdout) || ferror(stdout))
 		return -EIO;

@@ -30,6 +30,12 @@ static const struct nla_policy denali_policy[DENALI_A_MAX + 1] = {
 	[DENALI_A_STATS_MAX_VMS] = { .type = NLA_U32 },
 	[DENALI_A_STATS_MAX_MEM] = { .type = NLA_U64 },
 	[DENALI_A_STATS_RESIDENT_PAGES] = { .type = NLA_U64 },
+	[DENALI_A_VM_EXIT_CODE] = { .type = NLA_U32 },
+	[DENALI_A_VM_CRASH_REASON] = { .type = NLA_U32 },
+	[DENALI_A_VM_CRASH_RIP] = { .type = NLA_U64 },
+	[DENALI_A_VM_CRASH_INFO] = { .type = NLA_U64 },
+	[DENALI_A_VM_CRASH_NAME] = { .type = NLA_STRING },
+	[DENALI_A_VM_CONSOLE_DROPPED] = { .type = NLA_U64 },
 };
 
 /* Names of the request attributes, for "missing attribute" errors. */
@@ -272,6 +278,30 @@ int dnl_request(struct dnl *nl, struct nl_msg *msg, dnl_reply_fn fn, void *arg)
 out:
 	nl_cb_put(cb);
 	return req.err;
+}
+
+/*
+ * A request that names one VM, by id (when has_id) or else by name, and
+ * wants only the ack: VM_DEL, VM_START, VM_STOP. Returns 0 or a negative
+ * errno, as dnl_request().
+ */
+int dnl_vm_request(struct dnl *nl, uint8_t cmd, const char *name, bool has_id, uint32_t id)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	msg = dnl_msg(nl, cmd, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (has_id)
+		ret = nla_put_u32(msg, DENALI_A_VM_ID, id);
+	else
+		ret = nla_put_string(msg, DENALI_A_VM_NAME, name);
+	if (ret) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return dnl_request(nl, msg, NULL, NULL);
 }
 
 /*

@@ -2,6 +2,7 @@
 #ifndef DENALICTL_NL_H
 #define DENALICTL_NL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <netlink/attr.h>
@@ -28,6 +29,7 @@ int dnl_open(struct dnl *nl);
 void dnl_close(struct dnl *nl);
 struct nl_msg *dnl_msg(struct dnl *nl, uint8_t cmd, int flags);
 int dnl_request(struct dnl *nl, struct nl_msg *msg, dnl_reply_fn fn, void *arg);
+int dnl_vm_request(struct dnl *nl, uint8_t cmd, const char *name, bool has_id, uint32_t id);
 int dnl_monitor(struct dnl *nl, dnl_reply_fn fn, void *arg);
 const char *dnl_strerror(const struct dnl *nl, int err);
 void dnl_perror(const struct dnl *nl, const char *object, int err);

@@ -82,10 +82,9 @@ const char *format_size(uint64_t bytes, char *buf, size_t len)
 const char *vm_state_name(uint32_t state, char *buf, size_t len)
 {
 	static const char *const names[] = {
-		[DENALI_VM_STATE_CREATED] = "created",
-		[DENALI_VM_STATE_RUNNING] = "running",
-		[DENALI_VM_STATE_HALTED] = "halted",
-		[DENALI_VM_STATE_CRASHED] = "crashed",
+		[DENALI_VM_STATE_CREATED] = "created", [DENALI_VM_STATE_RUNNING] = "running",
+		[DENALI_VM_STATE_HALTED] = "halted",   [DENALI_VM_STATE_CRASHED] = "crashed",
+		[DENALI_VM_STATE_STOPPED] = "stopped",
 	};
 
 	if (state < sizeof(names) / sizeof(names[0]) && names[state])
@@ -131,6 +130,16 @@ void json_string(FILE *f, const char *s)
 		}
 	}
 	fputc('"', f);
+}
+
+/* A number member after a comma: ,"key":val, or ,"key":null when the kernel did not say. */
+void json_num(const char *key, bool has, uint64_t val)
+{
+	printf(",\"%s\":", key);
+	if (has)
+		printf("%llu", (unsigned long long)val);
+	else
+		printf("null");
 }
 
 /* One line on stderr: "denalictl: OBJECT: REASON". */

@@ -22,6 +22,7 @@ const char *format_size(uint64_t bytes, char *buf, size_t len);
 const char *vm_state_name(uint32_t state, char *buf, size_t len);
 
 void json_string(FILE *f, const char *s);
+void json_num(const char *key, bool has, uint64_t val);
 
 void err_msg(const char *object, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_errno(const char *object, int errnum);

@@ -11,6 +11,7 @@
 long dn_hypercall(long nr, long a0, long a1, long a2, long a3, long a4);
 __attribute__((noreturn)) void dn_halt(int code);
 long dn_console_write(const void *buf, size_t len);
+long dn_idle(uint64_t timeout_ns);
 
 /* The virtual registers page. */
 static inline volatile struct denali_regs *dn_regs(void)

@@ -29,3 +29,8 @@ long dn_console_write(const void *buf, size_t len)
 {
 	return dn_hypercall(DENALI_HC_CONSOLE_WRITE, (long)(uintptr_t)buf, (long)len, 0, 0, 0);
 }
+
+long dn_idle(uint64_t timeout_ns)
+{
+	return dn_hypercall(DENALI_HC_IDLE, (long)timeout_ns, 0, 0, 0, 0);
+}

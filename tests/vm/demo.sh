@@ -1,40 +1,61 @@
 #!/bin/sh
-# make demo, inside the test VM: load the module, create and list VMs, show a refusal, unload.
+# make demo, inside the test VM: load the module, run guests, show refusals and crashes, unload.
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+ok=1
+must() { "$@" || { echo "demo: FAILED: $*"; ok=0; }; }
 
-say "Denali for Linux: the module on $(grep -qw svm /proc/cpuinfo && echo 'AMD-V (svm)' || echo 'VT-x (vmx)') in a test VM ($(uname -r))"
-run insmod /lib/modules/denali/denali.ko || exit 1
+backend=$(grep -qw svm /proc/cpuinfo && echo 'AMD-V (svm)' || echo 'VT-x (vmx)')
+say "Denali for Linux on $backend, in a test VM running Linux $(uname -r)"
+must run insmod /lib/modules/denali/denali.ko
 run dmesg | grep 'denali:' | tail -n 2
 run ls -l /dev/denali
-run denalictl stats
+must run denalictl stats
 
-say "Create VMs: one with the default 16 MiB, one with 64 MiB, one loaded with the 'hello' guest image"
-run denalictl create web1
-run denalictl create web2 --mem 64M
-run denalictl create hello --image /guests/hello.elf
+say "Run a guest: create a VM, load the image, start it, stream its console, exit with its code"
+must run denalictl run /guests/hello.elf
+echo "(exit status $?)"
+run denalictl run /guests/exitcode.elf
+code=$?
+echo "(exit status $code)"
+[ "$code" = 42 ] || { echo "demo: FAILED: exitcode.elf did not exit with 42"; ok=0; }
+
+say "Many VMs side by side: each in its own guest-physical memory, allocated on demand"
+for i in 1 2 3 4 5; do must denalictl create "web$i" --mem 16M --image /guests/steady.elf; done
+must run denalictl create big --mem 64M --image /guests/bigmem.elf
+for v in web1 web2 web3 web4 web5 big; do must denalictl start "$v"; done
 run denalictl list
-run denalictl show hello
-run denalictl list -j
+sleep 3
+run denalictl list
+run denalictl console web1
+run denalictl show big
+
+say "Hostile guests die with a recorded reason; the host and the other VMs carry on"
+run denalictl run /guests/bad-io.elf
+run denalictl run /guests/bad-wrap.elf
+run denalictl run /guests/bad-triple.elf
+run denalictl list
 
 say "Bad requests are refused with the kernel's reason and change nothing"
 run denalictl create web1
 run denalictl create 'bad/name'
 run denalictl create huge --mem 64G
-run denalictl destroy nosuch
-run denalictl list
+run denalictl start nosuch
+run denalictl stop web1
 
-say "Memory is allocated on demand: only the image's pages are resident"
-run denalictl stats
-run denalictl destroy hello
-run denalictl stats
+say "A guest that never stops computing is stopped on request"
+must run denalictl create spinner --image /guests/spin.elf
+must run denalictl start spinner
+sleep 1
+must run denalictl stop spinner
+run denalictl show spinner
 
 say "Unload with VMs alive: they are torn down, nothing leaks"
-run rmmod denali
+run denalictl stats
+must run rmmod denali
 run dmesg | grep 'denali:' | tail -n 1
-run insmod /lib/modules/denali/denali.ko
-run denalictl list
-run rmmod denali
+must run insmod /lib/modules/denali/denali.ko
+run denalictl stats
+must run rmmod denali
 
-say "VMs do not run guest code yet (issues 3 and 4: the VT-x and AMD-V backends)."
-echo DENALI-DEMO-OK
+[ "$ok" = 1 ] && echo DENALI-DEMO-OK

@@ -1,4 +1,4 @@
-# Bash completion for denalictl: subcommands, options, and VM names for destroy and show.
+# Bash completion for denalictl: subcommands, options, VM names, and images for run.
 
 # The names of the VMs that exist now, one a line, from "denalictl list -j"
 # (plain "list" as a fallback); nothing when the module is not loaded.
@@ -22,7 +22,7 @@ _denalictl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local prog=${COMP_WORDS[0]} sub= subidx=0 i nargs=0
-	local cmds="create destroy list show stats monitor help"
+	local cmds="create destroy start stop console run list show stats monitor help"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		if [[ ${COMP_WORDS[i]} != -* ]]; then
@@ -44,7 +44,7 @@ _denalictl()
 	# Positional arguments already given after the subcommand.
 	for ((i = subidx + 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		--mem | -m | --image | -i) ((i++)) ;;
+		--mem | -m | --image | -i | --name | -n) ((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
 		esac
@@ -67,13 +67,30 @@ _denalictl()
 			COMPREPLY=($(compgen -W "--mem --image --verbose --help" -- "$cur"))
 		fi
 		;;
-	destroy | show)
+	run)
+		case $prev in
+		--mem | -m)
+			COMPREPLY=($(compgen -W "16M 32M 64M 128M 256M 1G" -- "$cur"))
+			return
+			;;
+		--name | -n)
+			return
+			;;
+		esac
 		if [[ $cur == -* ]]; then
-			if [[ $sub == show ]]; then
-				COMPREPLY=($(compgen -W "-j --json --help" -- "$cur"))
-			else
-				COMPREPLY=($(compgen -W "--help" -- "$cur"))
-			fi
+			COMPREPLY=($(compgen -W "--mem --name --help" -- "$cur"))
+		elif ((nargs == 0)); then
+			compopt -o filenames 2>/dev/null
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		;;
+	destroy | show | start | stop | console)
+		if [[ $cur == -* ]]; then
+			case $sub in
+			show) COMPREPLY=($(compgen -W "-j --json --help" -- "$cur")) ;;
+			console) COMPREPLY=($(compgen -W "-f --follow --help" -- "$cur")) ;;
+			*) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+			esac
 		elif ((nargs == 0)); then
 			COMPREPLY=($(compgen -W "$(_denalictl_vms "$prog")" -- "$cur"))
 		fi

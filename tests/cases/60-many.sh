@@ -1,0 +1,89 @@
+#!/bin/sh
+# Many guests: hello VMs created, run and destroyed one after another, then
+# a group running at once; nothing leaks (resident pages back to 0).
+# denali-timeout: 1200
+. /tests/vm/lib.sh
+
+# Bochs (VT-x) runs about 100 times slower than QEMU: fewer rounds there.
+case "$BACKEND" in
+vmx) SEQ=30 PAR=8 ;;
+*) SEQ=100 PAR=20 ;;
+esac
+
+dmesg_mark
+load_denali || { fail "load" "insmod failed"; exit 0; }
+
+total_resident() {
+	denalictl stats -j | sed -n 's/.*"resident_pages": *\([0-9]*\).*/\1/p'
+}
+field() { # NAME KEY: one member of "show NAME -j", without the quotes of a string
+	denalictl show "$1" -j | sed -n "s/.*\"$2\":\"*\([^\",}]*\).*/\1/p"
+}
+ended() { # NAME: true once the VM no longer runs
+	case "$(field "$1" state)" in
+	halted | crashed | stopped) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# One after another: each "run" creates, loads, starts, reads and destroys.
+out=$CASE_TMP/run.out
+i=0 bad=0 why=
+while [ $i -lt $SEQ ]; do
+	timeout 120 denalictl run --name "seq$i" /guests/hello.elf > "$out" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] || ! grep -q '^Hello from a Denali guest' "$out"; then
+		bad=$((bad + 1))
+		[ -n "$why" ] || why="seq$i: exit status $rc: $(head -c 200 "$out" | tr '\n' ' ')"
+	fi
+	i=$((i + 1))
+done
+if [ $bad -eq 0 ]; then
+	pass "$SEQ hello VMs run in sequence"
+else
+	fail "$SEQ hello VMs run in sequence" "$bad failed, first $why"
+fi
+check_output "no VM left after the sequence" '^\[\]$' denalictl list -j
+check_output "resident pages back to 0 after the sequence" '^0$' total_resident
+
+# At once: all created, all started, all halted with 0, all destroyed.
+i=0 bad=0
+while [ $i -lt $PAR ]; do
+	denalictl create "par$i" --mem 2M --image /guests/hello.elf || bad=$((bad + 1))
+	i=$((i + 1))
+done
+[ $bad -eq 0 ] && pass "$PAR hello VMs created" || fail "$PAR hello VMs created" "$bad failed"
+i=0 bad=0
+while [ $i -lt $PAR ]; do
+	denalictl start "par$i" || bad=$((bad + 1))
+	i=$((i + 1))
+done
+[ $bad -eq 0 ] && pass "$PAR hello VMs started" || fail "$PAR hello VMs started" "$bad failed"
+i=0 bad=0 why=
+while [ $i -lt $PAR ]; do
+	wait_for 60 ended "par$i"
+	j=$(denalictl show "par$i" -j)
+	case "$j" in
+	*'"state":"halted"'*'"exit_code":0,'*) ;;
+	*)
+		bad=$((bad + 1))
+		[ -n "$why" ] || why="par$i: $j"
+		;;
+	esac
+	i=$((i + 1))
+done
+[ $bad -eq 0 ] && pass "$PAR hello VMs at once all halt with 0" ||
+	fail "$PAR hello VMs at once all halt with 0" "$bad did not, first $(echo "$why" | cut -c1-200)"
+check_output "the 2 MiB guests saw 2 MiB" '^Hello from a Denali guest \(ABI 1, 2 MiB\)$' \
+	timeout 30 denalictl console par0
+i=0 bad=0
+while [ $i -lt $PAR ]; do
+	denalictl destroy "par$i" || bad=$((bad + 1))
+	i=$((i + 1))
+done
+[ $bad -eq 0 ] && pass "$PAR hello VMs destroyed" || fail "$PAR hello VMs destroyed" "$bad failed"
+check_output "no VM left at the end" '^\[\]$' denalictl list -j
+check_output "resident pages back to 0 at the end" '^0$' total_resident
+
+check "unload after many guests" unload_denali
+check_kernel_log "many kernel log clean" since-mark

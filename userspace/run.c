@@ -1,0 +1,245 @@
+/* denalictl run: a new VM from an image, started, its console streamed, its outcome. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/denali.h>
+
+#include "dev.h"
+#include "elf.h"
+#include "nl.h"
+#include "subcommands.h"
+#include "util.h"
+#include "vm.h"
+
+#define RUN_USAGE "run IMAGE [--mem SIZE] [--name NAME]"
+
+/* Exit statuses of run besides the guest's own halt code (as timeout(1) has them). */
+#define EXIT_STOPPED 124
+#define EXIT_CRASHED 125
+
+static const struct option run_options[] = {
+	{ "mem", required_argument, NULL, 'm' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The signal that asked us to end, 0 if none. */
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP stay blocked while run works, so that none
+ * leaves a VM behind; they are taken where run can act on them: while it
+ * waits for the console (ppoll with the original mask) and here, between
+ * steps. True when one came.
+ */
+static bool signalled(const sigset_t *orig, const sigset_t *ours)
+{
+	sigprocmask(SIG_SETMASK, orig, NULL);
+	sigprocmask(SIG_BLOCK, ours, NULL);
+	return got_signal != 0;
+}
+
+static void catch_signals(sigset_t *orig, sigset_t *ours)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: a signal ends the wait */
+	sigemptyset(ours);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(ours, sigs[i]);
+	sigprocmask(SIG_BLOCK, ours, orig);
+	sa.sa_mask = *ours;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		/* One our caller ignores (nohup, a shell's background job) stays ignored. */
+		if (!sigaction(sigs[i], NULL, &old) && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+	/* A closed stdout is an error to clean up after, not sudden death. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* What became of the VM once its console ended: the exit status of run. */
+static int outcome(struct dnl *nl, const char *name, uint32_t id)
+{
+	struct vm_info vm;
+	char buf[32];
+	int ret;
+
+	ret = vm_get(nl, name, true, id, &vm);
+	if (ret) {
+		dnl_perror(nl, name, ret);
+		return EXIT_ERR;
+	}
+	if (vm.has_console_dropped && vm.console_dropped)
+		err_msg(name, "console: %llu bytes lost (ring overflow)",
+			(unsigned long long)vm.console_dropped);
+	if (!vm.has_state) {
+		err_msg(name, "no state in the kernel's reply");
+		return EXIT_ERR;
+	}
+	switch (vm.state) {
+	case DENALI_VM_STATE_HALTED:
+		if (!vm.has_exit_code) {
+			err_msg(name, "halted, but the kernel gave no exit code");
+			return EXIT_ERR;
+		}
+		/* As a shell reports a process's status: the low 8 bits. */
+		return vm.exit_code & 0xff;
+	case DENALI_VM_STATE_CRASHED:
+		if (vm.has_crash_rip)
+			err_msg(name, "crashed: %s at rip 0x%llx",
+				vm_crash_name(&vm) ? vm_crash_name(&vm) : "unknown reason",
+				(unsigned long long)vm.crash_rip);
+		else
+			err_msg(name, "crashed: %s",
+				vm_crash_name(&vm) ? vm_crash_name(&vm) : "unknown reason");
+		return EXIT_CRASHED;
+	case DENALI_VM_STATE_STOPPED:
+		err_msg(name, "stopped");
+		return EXIT_STOPPED;
+	default:
+		err_msg(name, "console ended while the VM is %s",
+			vm_state_name(vm.state, buf, sizeof(buf)));
+		return EXIT_ERR;
+	}
+}
+
+int run_main(int argc, char **argv)
+{
+	const char *path, *name = NULL;
+	uint64_t mem = VM_DEFAULT_MEM;
+	struct image img = { 0 };
+	sigset_t orig, ours;
+	struct dnl nl;
+	char err[256], defname[32];
+	int c, ret, status = EXIT_ERR, dev_fd = -1, vm_fd = -1, con_fd = -1;
+	bool has_id = false, created = false, started = false;
+	uint32_t id = 0;
+
+	opterr = 0;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, ":m:n:h", run_options, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_size(optarg, &mem))
+				return usage_err(RUN_USAGE, "invalid size '%s'", optarg);
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'h':
+			printf("Usage: " PROG_NAME " %s\n", RUN_USAGE);
+			return EXIT_OK;
+		case ':':
+			return usage_err(RUN_USAGE, "option '%s' needs an argument",
+					 argv[optind - 1]);
+		default:
+			return usage_err(RUN_USAGE, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_err(RUN_USAGE, "missing IMAGE");
+	if (optind + 1 < argc)
+		return usage_err(RUN_USAGE, "unexpected argument '%s'", argv[optind + 1]);
+	path = argv[optind];
+	if (!name) {
+		snprintf(defname, sizeof(defname), "run-%ld", (long)getpid());
+		name = defname;
+	}
+
+	if (image_open(path, mem, &img, err, sizeof(err))) {
+		err_msg(path, "%s", err);
+		return EXIT_ERR;
+	}
+	catch_signals(&orig, &ours);
+	dev_fd = dev_open();
+	if (dev_fd < 0)
+		goto out_image;
+	if (dnl_open(&nl))
+		goto out_dev;
+
+	ret = vm_create(&nl, name, mem, &img, &has_id, &id);
+	if (ret) {
+		dnl_perror(&nl, name, ret);
+		goto out_nl;
+	}
+	created = true;
+	if (!has_id) {
+		err_msg(name, "no VM id in the kernel's reply");
+		goto out_vm;
+	}
+	vm_fd = dev_vm_open(dev_fd, name, id);
+	if (vm_fd < 0)
+		goto out_vm;
+	if (image_write(&img, vm_fd, err, sizeof(err))) {
+		err_msg(name, "loading %s: %s", path, err);
+		goto out_vm;
+	}
+	/* Open before the start, so that no output can be missed. */
+	con_fd = dev_console_open(vm_fd, name);
+	if (con_fd < 0 || signalled(&orig, &ours))
+		goto out_vm;
+
+	ret = dnl_vm_request(&nl, DENALI_CMD_VM_START, name, true, id);
+	if (ret) {
+		dnl_perror(&nl, name, ret);
+		goto out_vm;
+	}
+	started = true;
+	ret = console_pump(con_fd, name, true, &orig, &got_signal);
+	if (!ret && !signalled(&orig, &ours)) {
+		started = false; /* it ended on its own */
+		status = outcome(&nl, name, id);
+	}
+
+out_vm:
+	/*
+	 * Interrupted or failed while the VM may still run: stop it first, so
+	 * that it is seen to end as stopped. It may have ended meanwhile, and
+	 * then the stop is refused; the destroy is what matters.
+	 */
+	if (started)
+		dnl_vm_request(&nl, DENALI_CMD_VM_STOP, name, true, id);
+	if (created) {
+		ret = vm_destroy(&nl, name, has_id, id);
+		if (ret) {
+			dnl_perror(&nl, name, ret);
+			status = EXIT_ERR;
+		}
+	}
+out_nl:
+	dnl_close(&nl);
+out_dev:
+	if (con_fd >= 0)
+		close(con_fd);
+	if (vm_fd >= 0)
+		close(vm_fd);
+	close(dev_fd);
+out_image:
+	image_close(&img);
+	if (got_signal) {
+		/* Die of the signal that asked us to, as the caller expects. */
+		signal(got_signal, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &orig, NULL);
+		raise(got_signal);
+		return 128 + got_signal;
+	}
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	return status;
+}

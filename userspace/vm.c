@@ -1,0 +1,216 @@
+/* One VM as denalictl knows it: its attributes, in text and JSON. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/denali.h>
+
+#include "nl.h"
+#include "util.h"
+#include "vm.h"
+
+void vm_parse(struct nlattr **tb, struct vm_info *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	if (tb[DENALI_A_VM_ID]) {
+		vm->has_id = true;
+		vm->id = nla_get_u32(tb[DENALI_A_VM_ID]);
+	}
+	if (tb[DENALI_A_VM_NAME]) {
+		vm->has_name = true;
+		snprintf(vm->name, sizeof(vm->name), "%s", nla_get_string(tb[DENALI_A_VM_NAME]));
+	}
+	if (tb[DENALI_A_VM_STATE]) {
+		vm->has_state = true;
+		vm->state = nla_get_u32(tb[DENALI_A_VM_STATE]);
+	}
+	if (tb[DENALI_A_VM_MEM_SIZE]) {
+		vm->has_mem_size = true;
+		vm->mem_size = nla_get_u64(tb[DENALI_A_VM_MEM_SIZE]);
+	}
+	if (tb[DENALI_A_VM_RESIDENT_PAGES]) {
+		vm->has_resident_pages = true;
+		vm->resident_pages = nla_get_u64(tb[DENALI_A_VM_RESIDENT_PAGES]);
+	}
+	if (tb[DENALI_A_VM_ENTRY]) {
+		vm->has_entry = true;
+		vm->entry = nla_get_u64(tb[DENALI_A_VM_ENTRY]);
+	}
+	if (tb[DENALI_A_VM_EXIT_CODE]) {
+		vm->has_exit_code = true;
+		vm->exit_code = nla_get_u32(tb[DENALI_A_VM_EXIT_CODE]);
+	}
+	if (tb[DENALI_A_VM_CRASH_REASON]) {
+		vm->has_crash_reason = true;
+		vm->crash_reason = nla_get_u32(tb[DENALI_A_VM_CRASH_REASON]);
+	}
+	if (tb[DENALI_A_VM_CRASH_RIP]) {
+		vm->has_crash_rip = true;
+		vm->crash_rip = nla_get_u64(tb[DENALI_A_VM_CRASH_RIP]);
+	}
+	if (tb[DENALI_A_VM_CRASH_INFO]) {
+		vm->has_crash_info = true;
+		vm->crash_info = nla_get_u64(tb[DENALI_A_VM_CRASH_INFO]);
+	}
+	if (tb[DENALI_A_VM_CRASH_NAME])
+		snprintf(vm->crash_name, sizeof(vm->crash_name), "%s",
+			 nla_get_string(tb[DENALI_A_VM_CRASH_NAME]));
+	else if (vm->has_crash_reason)
+		crash_reason_name(vm->crash_reason, vm->crash_name, sizeof(vm->crash_name));
+	if (tb[DENALI_A_VM_CONSOLE_DROPPED]) {
+		vm->has_console_dropped = true;
+		vm->console_dropped = nla_get_u64(tb[DENALI_A_VM_CONSOLE_DROPPED]);
+	}
+}
+
+struct vm_get_ctx {
+	struct vm_info *vm;
+	size_t n;
+};
+
+static int on_vm(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct vm_get_ctx *ctx = arg;
+
+	(void)cmd;
+	if (!ctx->n++)
+		vm_parse(tb, ctx->vm);
+	return 0;
+}
+
+/*
+ * One VM, by id (when has_id) or else by name. Returns 0 or a negative
+ * errno, with the reason in nl->errmsg.
+ */
+int vm_get(struct dnl *nl, const char *name, bool has_id, uint32_t id, struct vm_info *vm)
+{
+	struct vm_get_ctx ctx = { .vm = vm };
+	struct nl_msg *msg;
+	int ret;
+
+	msg = dnl_msg(nl, DENALI_CMD_VM_GET, 0);
+	if (!msg)
+		return -ENOMEM;
+	if (has_id)
+		ret = nla_put_u32(msg, DENALI_A_VM_ID, id);
+	else
+		ret = nla_put_string(msg, DENALI_A_VM_NAME, name);
+	if (ret) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	ret = dnl_request(nl, msg, on_vm, &ctx);
+	if (!ret && ctx.n != 1) {
+		snprintf(nl->errmsg, sizeof(nl->errmsg), "expected one VM in the reply, got %zu",
+			 ctx.n);
+		ret = -EPROTO;
+	}
+	return ret;
+}
+
+/*
+ * enum denali_crash_reason, written into buf, as the kernel names it (the
+ * enum name without DENALI_CRASH_, lowercase); "unknown(N)" for reasons we
+ * do not know.
+ */
+const char *crash_reason_name(uint32_t reason, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[DENALI_CRASH_NONE] = "none",
+		[DENALI_CRASH_TRIPLE_FAULT] = "triple_fault",
+		[DENALI_CRASH_IO] = "io",
+		[DENALI_CRASH_MSR] = "msr",
+		[DENALI_CRASH_CPUID] = "cpuid",
+		[DENALI_CRASH_INVD] = "invd",
+		[DENALI_CRASH_XSETBV] = "xsetbv",
+		[DENALI_CRASH_VIRT_INSN] = "virt_insn",
+		[DENALI_CRASH_HLT_IF0] = "hlt_if0",
+		[DENALI_CRASH_MEMORY] = "memory",
+		[DENALI_CRASH_PAGE_TABLES] = "page_tables",
+		[DENALI_CRASH_CR_ACCESS] = "cr_access",
+		[DENALI_CRASH_DR_ACCESS] = "dr_access",
+		[DENALI_CRASH_BAD_HYPERCALL] = "bad_hypercall",
+		[DENALI_CRASH_PRIV_INSN] = "priv_insn",
+		[DENALI_CRASH_INVALID_STATE] = "invalid_state",
+		[DENALI_CRASH_UNKNOWN_EXIT] = "unknown_exit",
+		[DENALI_CRASH_NO_MEMORY] = "no_memory",
+		[DENALI_CRASH_BAD_ARGUMENT] = "bad_argument",
+	};
+
+	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+		snprintf(buf, len, "%s", names[reason]);
+	else
+		snprintf(buf, len, "unknown(%u)", reason);
+	return buf;
+}
+
+/*
+ * Why the VM was killed: the kernel's name for it, else our name for its
+ * number; NULL when the kernel said neither.
+ */
+const char *vm_crash_name(const struct vm_info *vm)
+{
+	return vm->crash_name[0] ? vm->crash_name : NULL;
+}
+
+/* The state for the list's STATE column: "running", "halted(0)", "crashed(io)". */
+const char *vm_state_short(const struct vm_info *vm, char *buf, size_t len)
+{
+	char tmp[32];
+	const char *state, *crash;
+
+	if (!vm->has_state)
+		return "-";
+	state = vm_state_name(vm->state, tmp, sizeof(tmp));
+	crash = vm_crash_name(vm);
+	if (vm->state == DENALI_VM_STATE_HALTED && vm->has_exit_code)
+		snprintf(buf, len, "%s(%u)", state, vm->exit_code);
+	else if (vm->state == DENALI_VM_STATE_CRASHED && crash)
+		snprintf(buf, len, "%s(%s)", state, crash);
+	else
+		snprintf(buf, len, "%s", state);
+	return buf;
+}
+
+/* The state for show: "halted (code 0)", "crashed (io at rip 0x100123, exit 30)". */
+const char *vm_state_long(const struct vm_info *vm, char *buf, size_t len)
+{
+	char tmp[32], rip[32] = "", info[32] = "";
+	const char *state, *crash;
+
+	if (!vm->has_state)
+		return "-";
+	state = vm_state_name(vm->state, tmp, sizeof(tmp));
+	if (vm->state == DENALI_VM_STATE_HALTED && vm->has_exit_code) {
+		snprintf(buf, len, "%s (code %u)", state, vm->exit_code);
+	} else if (vm->state == DENALI_VM_STATE_CRASHED) {
+		crash = vm_crash_name(vm);
+		if (vm->has_crash_rip)
+			snprintf(rip, sizeof(rip), " at rip 0x%llx",
+				 (unsigned long long)vm->crash_rip);
+		if (vm->has_crash_info)
+			snprintf(info, sizeof(info), ", exit %llu",
+				 (unsigned long long)vm->crash_info);
+		snprintf(buf, len, "%s (%s%s%s)", state, crash ? crash : "unknown reason", rip,
+			 info);
+	} else {
+		snprintf(buf, len, "%s", state);
+	}
+	return buf;
+}
+
+/* The members that say how a VM ended, each after a comma; null when absent. */
+void vm_json_outcome(const struct vm_info *vm)
+{
+	const char *crash = vm_crash_name(vm);
+
+	json_num("exit_code", vm->has_exit_code, vm->exit_code);
+	printf(",\"crash_reason\":");
+	if (crash)
+		json_string(stdout, crash);
+	else
+		printf("null");
+	json_num("crash_rip", vm->has_crash_rip, vm->crash_rip);
+	json_num("crash_info", vm->has_crash_info, vm->crash_info);
+	json_num("console_dropped", vm->has_console_dropped, vm->console_dropped);
+}
