@@ -249,9 +249,8 @@ static int vmx_setup(void)
 	vmx_conf.vpid = vmx_conf.cpu2 & SECONDARY_EXEC_ENABLE_VPID;
 	/* The preemption timer counts down once every 2^rate TSC ticks (SDM 25.5.1). */
 	rdmsrl(MSR_IA32_VMX_MISC, misc);
-	vmx_conf.quantum_ticks = min_t(u64, U32_MAX,
-				       ((u64)tsc_khz * denali_quantum_us / 1000) >>
-				       (misc & MISC_PREEMPTION_TIMER_RATE));
+	vmx_conf.quantum_ticks = clamp_t(u64, ((u64)tsc_khz * max(denali_quantum_us, 10U) / 1000) >>
+					 (misc & MISC_PREEMPTION_TIMER_RATE), 1000, U32_MAX);
 	vmx_conf.invept_single = cap & EPT_CAP_INVEPT_SINGLE;
 	vmx_conf.invvpid_single = cap & VPID_CAP_INVVPID_SINGLE;
 
