@@ -12,25 +12,24 @@ fi
 load_denali || { fail "load" "insmod failed"; exit 0; }
 state() { denalictl show "$1" -j | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }
 
-# Two spinning guests, so both CPUs have run one.
+# One guest that computes without end: the scheduler moves its thread (and
+# so its VMCS/VMCB) between the CPUs; whichever CPU goes offline may hold it.
+# One CPU stays free for this script.
 denalictl create spin1 --mem 2M --image /guests/spin.elf
-denalictl create spin2 --mem 2M --image /guests/spin.elf
-check "start two spinning guests" sh -c 'nlraw 6 name:str:spin1 && nlraw 6 name:str:spin2'
-sleep 1
+check "start a spinning guest" denalictl start spin1
 for round in 1 2; do
 	check "round $round cpu1 offline" sh -c 'echo 0 > /sys/devices/system/cpu/cpu1/online'
-	check_output "round $round guests still running" '^running running$' sh -c 'echo $(state spin1) $(state spin2)'
+	check_output "round $round guest still running" '^running$' state spin1
 	check "round $round cpu1 online" sh -c 'echo 1 > /sys/devices/system/cpu/cpu1/online'
 	sleep 1
-	check_output "round $round guests running on both CPUs" '^running running$' sh -c 'echo $(state spin1) $(state spin2)'
+	check_output "round $round guest running on both CPUs" '^running$' state spin1
 done
-check "stop a spinning guest" nlraw 7 name:str:spin1
+check "stop the spinning guest" denalictl stop spin1
 check_output "it is stopped" '^stopped$' state spin1
 # A guest started after the hotplug runs to its end.
-denalictl create hello --image /guests/hello.elf
-nlraw 6 name:str:hello
-wait_for 60 sh -c '[ "$(state hello)" = halted ]'
-check_output "a new guest halts with 0" '"exit_code":0' denalictl show hello -j
+check_output "a new guest runs and halts with 0" "Hello from a Denali guest" denalictl run /guests/hello.elf
+denalictl create spin2 --mem 2M --image /guests/spin.elf
+denalictl start spin2
 check "unload with a guest still spinning" unload_denali
 check "cpu1 offline without the module" sh -c 'echo 0 > /sys/devices/system/cpu/cpu1/online && echo 1 > /sys/devices/system/cpu/cpu1/online'
 check_kernel_log "kernel log clean"
