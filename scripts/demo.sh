@@ -55,6 +55,8 @@ trap - INT TERM
 
 if grep -qa 'DENALI-DEMO-OK' "$log"; then
 	echo "demo: DENALI-DEMO-OK ($VM_SECS s)" >&2
+	[ "$backend" = svm ] &&
+		echo "demo: the same on VT-x (Bochs emulating VMX with EPT, a few minutes): make demo-vmx" >&2
 	exit 0
 fi
 case "$VM_STATUS" in
