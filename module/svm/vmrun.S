@@ -4,21 +4,7 @@
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
-/* Offsets into unsigned long regs[] (enum denali_reg in core/vcpu.h). */
-#define R_RCX	(1 * 8)
-#define R_RDX	(2 * 8)
-#define R_RBX	(3 * 8)
-#define R_RBP	(5 * 8)
-#define R_RSI	(6 * 8)
-#define R_RDI	(7 * 8)
-#define R_R8	(8 * 8)
-#define R_R9	(9 * 8)
-#define R_R10	(10 * 8)
-#define R_R11	(11 * 8)
-#define R_R12	(12 * 8)
-#define R_R13	(13 * 8)
-#define R_R14	(14 * 8)
-#define R_R15	(15 * 8)
+#include "core/regs-asm.h"
 
 /* The frame below the callee-saved registers. */
 #define F_REGS		0		/* @regs */
@@ -64,40 +50,14 @@ SYM_FUNC_START(__denali_svm_run)
 	mov	%rdi, %rax
 2:	vmload	%rax
 
-	mov	R_RCX(%rsi), %rcx
-	mov	R_RDX(%rsi), %rdx
-	mov	R_RBX(%rsi), %rbx
-	mov	R_RBP(%rsi), %rbp
-	mov	R_RDI(%rsi), %rdi
-	mov	R_R8(%rsi), %r8
-	mov	R_R9(%rsi), %r9
-	mov	R_R10(%rsi), %r10
-	mov	R_R11(%rsi), %r11
-	mov	R_R12(%rsi), %r12
-	mov	R_R13(%rsi), %r13
-	mov	R_R14(%rsi), %r14
-	mov	R_R15(%rsi), %r15
-	mov	R_RSI(%rsi), %rsi
+	DN_LOAD_GUEST_REGS
 
 	VM_CLEAR_CPU_BUFFERS
 
 3:	vmrun	%rax
 4:	vmsave	%rax
 5:	mov	F_REGS(%rsp), %rax
-	mov	%rcx, R_RCX(%rax)
-	mov	%rdx, R_RDX(%rax)
-	mov	%rbx, R_RBX(%rax)
-	mov	%rbp, R_RBP(%rax)
-	mov	%rsi, R_RSI(%rax)
-	mov	%rdi, R_RDI(%rax)
-	mov	%r8, R_R8(%rax)
-	mov	%r9, R_R9(%rax)
-	mov	%r10, R_R10(%rax)
-	mov	%r11, R_R11(%rax)
-	mov	%r12, R_R12(%rax)
-	mov	%r13, R_R13(%rax)
-	mov	%r14, R_R14(%rax)
-	mov	%r15, R_R15(%rax)
+	DN_SAVE_GUEST_REGS
 
 	mov	F_HOST(%rsp), %rax
 6:	vmload	%rax
@@ -113,15 +73,7 @@ SYM_FUNC_START(__denali_svm_run)
 #endif
 
 .Lout:
-	/* No guest value stays in a register the host might use speculatively. */
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
+	DN_CLEAR_GUEST_REGS
 	mov	F_FAIL(%rsp), %eax
 	add	$24, %rsp
 	pop	%rbx

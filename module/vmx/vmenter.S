@@ -5,25 +5,10 @@
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
+#include "core/regs-asm.h"
+
 /* VMCS field encoding of HOST_RSP (SDM Vol. 3 Appendix B.4.4). */
 #define VMCS_HOST_RSP	0x6c14
-
-/* Offsets into unsigned long regs[] (enum denali_reg in core/vcpu.h). */
-#define R_RAX	(0 * 8)
-#define R_RCX	(1 * 8)
-#define R_RDX	(2 * 8)
-#define R_RBX	(3 * 8)
-#define R_RBP	(5 * 8)
-#define R_RSI	(6 * 8)
-#define R_RDI	(7 * 8)
-#define R_R8	(8 * 8)
-#define R_R9	(9 * 8)
-#define R_R10	(10 * 8)
-#define R_R11	(11 * 8)
-#define R_R12	(12 * 8)
-#define R_R13	(13 * 8)
-#define R_R14	(14 * 8)
-#define R_R15	(15 * 8)
 
 /*
  * int __denali_vmx_enter(unsigned long *regs, bool launched)
@@ -51,22 +36,9 @@ SYM_FUNC_START(__denali_vmx_enter)
 
 	/* ZF from this test survives the register loads (mov sets no flags). */
 	test	%sil, %sil
-	mov	%rdi, %rax
-	mov	R_RCX(%rax), %rcx
-	mov	R_RDX(%rax), %rdx
-	mov	R_RBX(%rax), %rbx
-	mov	R_RBP(%rax), %rbp
-	mov	R_RSI(%rax), %rsi
-	mov	R_RDI(%rax), %rdi
-	mov	R_R8(%rax), %r8
-	mov	R_R9(%rax), %r9
-	mov	R_R10(%rax), %r10
-	mov	R_R11(%rax), %r11
-	mov	R_R12(%rax), %r12
-	mov	R_R13(%rax), %r13
-	mov	R_R14(%rax), %r14
-	mov	R_R15(%rax), %r15
-	mov	R_RAX(%rax), %rax
+	mov	%rdi, %rsi
+	mov	R_RAX(%rsi), %rax
+	DN_LOAD_GUEST_REGS
 
 	CLEAR_CPU_BUFFERS
 
@@ -83,20 +55,7 @@ SYM_INNER_LABEL(denali_vmx_vmexit, SYM_L_GLOBAL)
 	ENDBR
 	push	%rax
 	mov	8(%rsp), %rax
-	mov	%rcx, R_RCX(%rax)
-	mov	%rdx, R_RDX(%rax)
-	mov	%rbx, R_RBX(%rax)
-	mov	%rbp, R_RBP(%rax)
-	mov	%rsi, R_RSI(%rax)
-	mov	%rdi, R_RDI(%rax)
-	mov	%r8, R_R8(%rax)
-	mov	%r9, R_R9(%rax)
-	mov	%r10, R_R10(%rax)
-	mov	%r11, R_R11(%rax)
-	mov	%r12, R_R12(%rax)
-	mov	%r13, R_R13(%rax)
-	mov	%r14, R_R14(%rax)
-	mov	%r15, R_R15(%rax)
+	DN_SAVE_GUEST_REGS
 	popq	R_RAX(%rax)
 
 	/* The guest chose the return stack's contents: refill it (Spectre v2). */
@@ -104,15 +63,7 @@ SYM_INNER_LABEL(denali_vmx_vmexit, SYM_L_GLOBAL)
 
 	xor	%eax, %eax
 .Lout:
-	/* No guest value stays in a register the host might use speculatively. */
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
+	DN_CLEAR_GUEST_REGS
 	add	$8, %rsp
 	pop	%rbx
 	pop	%r12
