@@ -4,7 +4,7 @@
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
-#include "core/regs-asm.h"
+#include "core/regs-asm.inc"
 
 /* The frame below the callee-saved registers. */
 #define F_REGS		0		/* @regs */

@@ -5,7 +5,7 @@
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
-#include "core/regs-asm.h"
+#include "core/regs-asm.inc"
 
 /* VMCS field encoding of HOST_RSP (SDM Vol. 3 Appendix B.4.4). */
 #define VMCS_HOST_RSP	0x6c14
