@@ -287,21 +287,30 @@ out:
  */
 int dnl_vm_request(struct dnl *nl, uint8_t cmd, const char *name, bool has_id, uint32_t id)
 {
-	struct nl_msg *msg;
-	int ret;
+	struct nl_msg *msg = dnl_vm_msg(nl, cmd, name, has_id, id);
 
-	msg = dnl_msg(nl, cmd, 0);
 	if (!msg)
 		return -ENOMEM;
+	return dnl_request(nl, msg, NULL, NULL);
+}
+
+/* A request for command cmd naming one VM, by id (when has_id) or else by name. */
+struct nl_msg *dnl_vm_msg(struct dnl *nl, uint8_t cmd, const char *name, bool has_id, uint32_t id)
+{
+	struct nl_msg *msg = dnl_msg(nl, cmd, 0);
+	int ret;
+
+	if (!msg)
+		return NULL;
 	if (has_id)
 		ret = nla_put_u32(msg, DENALI_A_VM_ID, id);
 	else
 		ret = nla_put_string(msg, DENALI_A_VM_NAME, name);
 	if (ret) {
 		nlmsg_free(msg);
-		return -ENOMEM;
+		return NULL;
 	}
-	return dnl_request(nl, msg, NULL, NULL);
+	return msg;
 }
 
 /*

@@ -30,6 +30,7 @@ void dnl_close(struct dnl *nl);
 struct nl_msg *dnl_msg(struct dnl *nl, uint8_t cmd, int flags);
 int dnl_request(struct dnl *nl, struct nl_msg *msg, dnl_reply_fn fn, void *arg);
 int dnl_vm_request(struct dnl *nl, uint8_t cmd, const char *name, bool has_id, uint32_t id);
+struct nl_msg *dnl_vm_msg(struct dnl *nl, uint8_t cmd, const char *name, bool has_id, uint32_t id);
 int dnl_monitor(struct dnl *nl, dnl_reply_fn fn, void *arg);
 const char *dnl_strerror(const struct dnl *nl, int err);
 void dnl_perror(const struct dnl *nl, const char *object, int err);

@@ -88,17 +88,9 @@ int vm_get(struct dnl *nl, const char *name, bool has_id, uint32_t id, struct vm
 	struct nl_msg *msg;
 	int ret;
 
-	msg = dnl_msg(nl, DENALI_CMD_VM_GET, 0);
+	msg = dnl_vm_msg(nl, DENALI_CMD_VM_GET, name, has_id, id);
 	if (!msg)
 		return -ENOMEM;
-	if (has_id)
-		ret = nla_put_u32(msg, DENALI_A_VM_ID, id);
-	else
-		ret = nla_put_string(msg, DENALI_A_VM_NAME, name);
-	if (ret) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
 	ret = dnl_request(nl, msg, on_vm, &ctx);
 	if (!ret && ctx.n != 1) {
 		snprintf(nl->errmsg, sizeof(nl->errmsg), "expected one VM in the reply, got %zu",
