@@ -55,8 +55,8 @@ void vm_parse(struct nlattr **tb, struct vm_info *vm)
 	if (tb[DENALI_A_VM_CRASH_NAME])
 		snprintf(vm->crash_name, sizeof(vm->crash_name), "%s",
 			 nla_get_string(tb[DENALI_A_VM_CRASH_NAME]));
-	else if (vm->has_crash_reason)
-		crash_reason_name(vm->crash_reason, vm->crash_name, sizeof(vm->crash_name));
+	else if (vm->has_crash_reason)	/* the kernel names every reason it sends */
+		snprintf(vm->crash_name, sizeof(vm->crash_name), "unknown(%u)", vm->crash_reason);
 	if (tb[DENALI_A_VM_CONSOLE_DROPPED]) {
 		vm->has_console_dropped = true;
 		vm->console_dropped = nla_get_u64(tb[DENALI_A_VM_CONSOLE_DROPPED]);
@@ -101,44 +101,8 @@ int vm_get(struct dnl *nl, const char *name, bool has_id, uint32_t id, struct vm
 }
 
 /*
- * enum denali_crash_reason, written into buf, as the kernel names it (the
- * enum name without DENALI_CRASH_, lowercase); "unknown(N)" for reasons we
- * do not know.
- */
-const char *crash_reason_name(uint32_t reason, char *buf, size_t len)
-{
-	static const char *const names[] = {
-		[DENALI_CRASH_NONE] = "none",
-		[DENALI_CRASH_TRIPLE_FAULT] = "triple_fault",
-		[DENALI_CRASH_IO] = "io",
-		[DENALI_CRASH_MSR] = "msr",
-		[DENALI_CRASH_CPUID] = "cpuid",
-		[DENALI_CRASH_INVD] = "invd",
-		[DENALI_CRASH_XSETBV] = "xsetbv",
-		[DENALI_CRASH_VIRT_INSN] = "virt_insn",
-		[DENALI_CRASH_HLT_IF0] = "hlt_if0",
-		[DENALI_CRASH_MEMORY] = "memory",
-		[DENALI_CRASH_PAGE_TABLES] = "page_tables",
-		[DENALI_CRASH_CR_ACCESS] = "cr_access",
-		[DENALI_CRASH_DR_ACCESS] = "dr_access",
-		[DENALI_CRASH_BAD_HYPERCALL] = "bad_hypercall",
-		[DENALI_CRASH_PRIV_INSN] = "priv_insn",
-		[DENALI_CRASH_INVALID_STATE] = "invalid_state",
-		[DENALI_CRASH_UNKNOWN_EXIT] = "unknown_exit",
-		[DENALI_CRASH_NO_MEMORY] = "no_memory",
-		[DENALI_CRASH_BAD_ARGUMENT] = "bad_argument",
-	};
-
-	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
-		snprintf(buf, len, "%s", names[reason]);
-	else
-		snprintf(buf, len, "unknown(%u)", reason);
-	return buf;
-}
-
-/*
- * Why the VM was killed: the kernel's name for it, else our name for its
- * number; NULL when the kernel said neither.
+ * Why the VM was killed: the kernel's name for it ("unknown(N)" if it sent
+ * only a number); NULL when it said neither.
  */
 const char *vm_crash_name(const struct vm_info *vm)
 {

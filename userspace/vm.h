@@ -23,7 +23,6 @@ struct vm_info {
 void vm_parse(struct nlattr **tb, struct vm_info *vm);
 int vm_get(struct dnl *nl, const char *name, bool has_id, uint32_t id, struct vm_info *vm);
 
-const char *crash_reason_name(uint32_t reason, char *buf, size_t len);
 const char *vm_crash_name(const struct vm_info *vm);
 const char *vm_state_short(const struct vm_info *vm, char *buf, size_t len);
 const char *vm_state_long(const struct vm_info *vm, char *buf, size_t len);
