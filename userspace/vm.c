@@ -55,7 +55,7 @@ void vm_parse(struct nlattr **tb, struct vm_info *vm)
 	if (tb[DENALI_A_VM_CRASH_NAME])
 		snprintf(vm->crash_name, sizeof(vm->crash_name), "%s",
 			 nla_get_string(tb[DENALI_A_VM_CRASH_NAME]));
-	else if (vm->has_crash_reason)	/* the kernel names every reason it sends */
+	else if (vm->has_crash_reason) /* the kernel names every reason it sends */
 		snprintf(vm->crash_name, sizeof(vm->crash_name), "unknown(%u)", vm->crash_reason);
 	if (tb[DENALI_A_VM_CONSOLE_DROPPED]) {
 		vm->has_console_dropped = true;
