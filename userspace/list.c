@@ -46,23 +46,8 @@ static int cmp_id(const void *a, const void *b)
 
 static void print_json(const struct vm_info *vm)
 {
-	char buf[32];
-
-	printf("{\"id\":");
-	if (vm->has_id)
-		printf("%u", vm->id);
-	else
-		printf("null");
-	printf(",\"name\":");
-	if (vm->has_name)
-		json_string(stdout, vm->name);
-	else
-		printf("null");
-	printf(",\"state\":");
-	if (vm->has_state)
-		json_string(stdout, vm_state_name(vm->state, buf, sizeof(buf)));
-	else
-		printf("null");
+	printf("{");
+	vm_json_identity(vm);
 	json_num("mem_size", vm->has_mem_size, vm->mem_size);
 	json_num("resident_pages", vm->has_resident_pages, vm->resident_pages);
 	json_num("entry", vm->has_entry, vm->entry);

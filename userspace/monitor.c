@@ -27,25 +27,10 @@ static const char *event_name(uint32_t event, char *buf, size_t len)
 
 static void print_json(const char *ev, const struct vm_info *vm)
 {
-	char buf[32];
-
 	printf("{\"event\":");
 	json_string(stdout, ev);
-	printf(",\"id\":");
-	if (vm->has_id)
-		printf("%u", vm->id);
-	else
-		printf("null");
-	printf(",\"name\":");
-	if (vm->has_name)
-		json_string(stdout, vm->name);
-	else
-		printf("null");
-	printf(",\"state\":");
-	if (vm->has_state)
-		json_string(stdout, vm_state_name(vm->state, buf, sizeof(buf)));
-	else
-		printf("null");
+	printf(",");
+	vm_json_identity(vm);
 	vm_json_outcome(vm);
 	printf("}\n");
 }

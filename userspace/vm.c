@@ -156,6 +156,28 @@ const char *vm_state_long(const struct vm_info *vm, char *buf, size_t len)
 }
 
 /* The members that say how a VM ended, each after a comma; null when absent. */
+/* The "id", "name" and "state" JSON fields of a VM (null when absent). */
+void vm_json_identity(const struct vm_info *vm)
+{
+	char buf[32];
+
+	printf("\"id\":");
+	if (vm->has_id)
+		printf("%u", vm->id);
+	else
+		printf("null");
+	printf(",\"name\":");
+	if (vm->has_name)
+		json_string(stdout, vm->name);
+	else
+		printf("null");
+	printf(",\"state\":");
+	if (vm->has_state)
+		json_string(stdout, vm_state_name(vm->state, buf, sizeof(buf)));
+	else
+		printf("null");
+}
+
 void vm_json_outcome(const struct vm_info *vm)
 {
 	const char *crash = vm_crash_name(vm);

@@ -26,6 +26,7 @@ int vm_get(struct dnl *nl, const char *name, bool has_id, uint32_t id, struct vm
 const char *vm_crash_name(const struct vm_info *vm);
 const char *vm_state_short(const struct vm_info *vm, char *buf, size_t len);
 const char *vm_state_long(const struct vm_info *vm, char *buf, size_t len);
+void vm_json_identity(const struct vm_info *vm);
 void vm_json_outcome(const struct vm_info *vm);
 
 #endif /* DENALICTL_VM_H */
