@@ -6,6 +6,8 @@ load_denali || { fail "load" "insmod failed"; exit 0; }
 
 denalictl monitor > "$CASE_TMP/events" 2>&1 &
 mon=$!
+denalictl monitor -j > "$CASE_TMP/events.json" 2>&1 &
+monj=$!
 sleep 1
 
 check "create with defaults" denalictl create web1
@@ -39,8 +41,10 @@ check "destroy web1 again" denalictl destroy web1
 check "destroy web2" denalictl destroy web2
 
 sleep 1
-kill $mon 2>/dev/null
-wait $mon 2>/dev/null
+kill $mon $monj 2>/dev/null
+wait $mon $monj 2>/dev/null
+check_output "monitor -j prints one JSON object per event" '^[{]"event":"created","id":[0-9]+,"name":"web1","state":"created"' cat "$CASE_TMP/events.json"
+check_output "monitor -j names destroyed VMs" '^[{]"event":"destroyed","id":[0-9]+,"name":"hello1"' cat "$CASE_TMP/events.json"
 for ev in "created web1" "created web2" "created hello1" "destroyed web1" "destroyed hello1" "destroyed web2"; do
 	check_output "monitor saw '$ev'" "$ev" cat "$CASE_TMP/events"
 done
