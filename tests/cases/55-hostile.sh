@@ -26,15 +26,6 @@ esac
 dmesg_mark
 load_denali || { fail "load" "insmod failed"; exit 0; }
 
-field() { # NAME KEY: one member of "show NAME -j", without the quotes of a string
-	denalictl show "$1" -j | sed -n "s/.*\"$2\":\"*\([^\",}]*\).*/\1/p"
-}
-ended() { # NAME: true once the VM no longer runs
-	case "$(field "$1" state)" in
-	halted | crashed | stopped) return 0 ;;
-	*) return 1 ;;
-	esac
-}
 total_resident() {
 	denalictl stats -j | sed -n 's/.*"resident_pages": *\([0-9]*\).*/\1/p'
 }
@@ -71,8 +62,8 @@ batch() {
 	done
 	for p; do
 		g=${p%%:*} want=${p#*:}
-		if ! wait_for 60 ended "$g"; then
-			fail "$g crashes with $want" "still $(field "$g" state) after 60 s"
+		if ! wait_for 60 vm_ended "$g"; then
+			fail "$g crashes with $want" "still $(vm_field "$g" state) after 60 s"
 			denalictl stop "$g"
 			continue
 		fi
@@ -86,7 +77,7 @@ batch() {
 		check_output "$g got as far as its attack" "^$g: about to " cat "$con"
 		check "$g did not survive its attack" sh -c "! grep -q 'survived' $con"
 	done
-	if ! wait_for 120 ended $nb; then
+	if ! wait_for 120 vm_ended $nb; then
 		denalictl stop $nb
 	fi
 	con=$CASE_TMP/steady.console

@@ -16,15 +16,6 @@ load_denali || { fail "load" "insmod failed"; exit 0; }
 total_resident() {
 	denalictl stats -j | sed -n 's/.*"resident_pages": *\([0-9]*\).*/\1/p'
 }
-field() { # NAME KEY: one member of "show NAME -j", without the quotes of a string
-	denalictl show "$1" -j | sed -n "s/.*\"$2\":\"*\([^\",}]*\).*/\1/p"
-}
-ended() { # NAME: true once the VM no longer runs
-	case "$(field "$1" state)" in
-	halted | crashed | stopped) return 0 ;;
-	*) return 1 ;;
-	esac
-}
 
 # One after another: each "run" creates, loads, starts, reads and destroys.
 out=$CASE_TMP/run.out
@@ -61,7 +52,7 @@ done
 [ $bad -eq 0 ] && pass "$PAR hello VMs started" || fail "$PAR hello VMs started" "$bad failed"
 i=0 bad=0 why=
 while [ $i -lt $PAR ]; do
-	wait_for 60 ended "par$i"
+	wait_for 60 vm_ended "par$i"
 	j=$(denalictl show "par$i" -j)
 	case "$j" in
 	*'"state":"halted"'*'"exit_code":0,'*) ;;

@@ -32,6 +32,8 @@
 #   check_kernel_log NAME [since-mark]  pass if kernel_log_problems is clean,
 #                                  else fail and show the offending lines
 #   wait_for SECONDS CMD...        retry CMD every 0.2 s until it succeeds
+#   vm_field NAME KEY              one member of denalictl show NAME -j
+#   vm_ended NAME                  true once the VM is halted, crashed or stopped
 #   emit LINE...                   print a line on the console and the
 #                                  results channel (used for KTAP)
 #
@@ -260,6 +262,19 @@ check_kernel_log() {
 	fi
 	echo "$out" | sed 's/^/  | /'
 	fail "$name" "kernel log: $(echo "$out" | grep -E "$DENALI_KERNEL_PROBLEMS" | head -n 1 | cut -c1-200)"
+}
+
+# vm_field NAME KEY: one member of "denalictl show NAME -j" (strings unquoted).
+vm_field() {
+	denalictl show "$1" -j | sed -n "s/.*\"$2\":\"*\([^\",}]*\).*/\1/p"
+}
+
+# vm_ended NAME: true once the VM no longer runs (halted, crashed or stopped).
+vm_ended() {
+	case "$(vm_field "$1" state)" in
+	halted | crashed | stopped) return 0 ;;
+	*) return 1 ;;
+	esac
 }
 
 wait_for() {
