@@ -3,6 +3,7 @@
 #   make               denali.ko (against KDIR), denalictl, the Ilwaco guests
 #   make demo          boot the QEMU test VM and show the module working
 #   make check         every test: compile checks, KUnit, QEMU (AMD-V), Bochs (VT-x)
+#   make bench BENCH=idle [BACKEND=svm|vmx]   a benchmark of bench/, on demand
 #   make KDIR=/path    build the module against any kernel tree
 #
 # Everything generated goes to build/ (or O=...); the test kernel is cached
@@ -38,7 +39,7 @@ define modbuild
 endef
 
 
-.PHONY: deps all module userspace guests testprogs kernel test-module initramfs demo demo-vmx check \
+.PHONY: deps all module userspace guests testprogs kernel test-module initramfs demo demo-vmx bench check \
 	check-svm check-vmx compile-checks checkpatch clean help
 
 all: module userspace guests
@@ -81,6 +82,13 @@ demo: deps
 demo-vmx: deps
 	$(MAKE) initramfs
 	scripts/demo.sh $(TESTKDIR) $(O) vmx
+
+# Benchmarks (bench/NAME.sh) run on demand, never by make check.
+BENCH ?= idle
+BACKEND ?= svm
+bench: deps
+	$(MAKE) initramfs
+	DENALI_DEMO_TIMEOUT=$${DENALI_DEMO_TIMEOUT:-3600} scripts/demo.sh $(TESTKDIR) $(O) $(BACKEND) /bench/$(BENCH).sh
 
 check-svm: initramfs
 	scripts/run-tests.sh svm $(TESTKDIR) $(O)

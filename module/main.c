@@ -3,6 +3,7 @@
 #include <linux/module.h>
 
 #include "core/arch.h"
+#include "core/sched.h"
 #include "core/vm.h"
 #include "ctl/netlink.h"
 #include "ctl/dev.h"
@@ -14,6 +15,9 @@ static int __init denali_init(void)
 	ret = denali_arch_init();
 	if (ret)
 		return ret;
+	ret = denali_sched_init();
+	if (ret)
+		goto err_sched;
 	ret = denali_nl_init();
 	if (ret)
 		goto err_nl;
@@ -27,6 +31,8 @@ static int __init denali_init(void)
 err_dev:
 	denali_nl_exit();
 err_nl:
+	denali_sched_exit();
+err_sched:
 	denali_arch_exit();
 	return ret;
 }
@@ -36,6 +42,7 @@ static void __exit denali_exit(void)
 	denali_dev_exit();
 	denali_vm_registry_exit();
 	denali_nl_exit();
+	denali_sched_exit();
 	denali_arch_exit();
 	pr_info("unloaded\n");
 }

@@ -4,7 +4,10 @@
 # showed worked. svm (default): QEMU with AMD-V and nested paging, seconds;
 # vmx: Bochs with VT-x and EPT, a few minutes.
 #
-#   scripts/demo.sh KDIR O [svm|vmx]
+#   scripts/demo.sh KDIR O [svm|vmx [SCRIPT]]
+#
+# SCRIPT: another script of the image to run instead of the demo, such as a
+# benchmark (/bench/NAME.sh); it prints DENALI-DEMO-OK when it succeeded.
 #
 # Exit status 0 only if the console shows DENALI-DEMO-OK. Hard timeout:
 # DENALI_DEMO_TIMEOUT (default 600 s). Console log: O/logs/demo.log.
@@ -13,10 +16,11 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/vm-lib.sh"
 
-[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: $0 KDIR O [svm|vmx]" >&2; exit 2; }
+[ $# -ge 2 ] && [ $# -le 4 ] || { echo "usage: $0 KDIR O [svm|vmx [SCRIPT]]" >&2; exit 2; }
 kdir=$1
 o=$(cd "$2" && pwd) || exit 2
 backend=${3:-svm}
+script=${4:-/tests/vm/demo.sh}
 kernel=$kdir/arch/x86/boot/bzImage
 initrd=${DENALI_INITRAMFS:-$o/initramfs.cpio.gz}
 [ -f "$kernel" ] || { echo "demo: no kernel $kernel" >&2; exit 2; }
@@ -26,7 +30,7 @@ mkdir -p "$o/logs" "$work"
 log=$o/logs/demo.log
 res=$work/demo.results
 
-cmdline="console=ttyS0,115200 panic=-1 quiet loglevel=4 denali.mode=demo denali.backend=$backend"
+cmdline="console=ttyS0,115200 panic=-1 quiet loglevel=4 denali.mode=demo denali.backend=$backend denali.script=$script"
 if [ "$backend" = vmx ]; then
 	echo "demo: booting the test VM (Bochs, VT-x with EPT: about 80 s to boot); console follows" >&2
 	vm_make_iso "$kernel" "$initrd" "$cmdline" "$work" "$work/boot.iso" || exit 1

@@ -17,7 +17,7 @@
 #   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko
 #   /bin/denalictl, /bin/<O/tests-bin/*>
 #   /guests/<name>.elf          O/ilwaco/*.elf
-#   /tests/vm/*, /tests/cases/* from the repository
+#   /tests/vm/*, /tests/cases/*, /bench/*.sh from the repository
 #
 # The archive is made with the kernel's own usr/gen_init_cpio from a file
 # list, so it needs no root (device nodes, owners) and is reproducible.
@@ -152,6 +152,7 @@ done
 addfile /init "$top/tests/vm/init" 0755
 for f in "$top"/tests/vm/*; do [ -f "$f" ] && addfile "/tests/vm/$(basename "$f")" "$f" 0755; done
 for f in "$top"/tests/cases/*; do [ -f "$f" ] && addfile "/tests/cases/$(basename "$f")" "$f" 0755; done
+for f in "$top"/bench/*.sh; do [ -f "$f" ] && addfile "/bench/$(basename "$f")" "$f" 0755; done
 shopt -u nullglob
 
 for d in /dev /proc /sys /tmp /run /root /mnt /etc /var; do adddir "$d"; done

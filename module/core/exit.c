@@ -3,7 +3,6 @@
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/hrtimer.h>
-#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/uio.h>
 #include <linux/nospec.h>
@@ -50,8 +49,8 @@ EXPORT_SYMBOL_IF_KUNIT(denali_crash_name);
 
 /*
  * The guest did something the Denali ISA does not allow: it dies, with the
- * reason and where it was, and nothing else is affected. Returns 1 (the
- * VM's run is over).
+ * reason and where it was, and nothing else is affected. Returns
+ * DN_RUN_END.
  */
 static int kill(struct denali_vcpu *vcpu, u32 reason)
 {
@@ -64,7 +63,7 @@ static int kill(struct denali_vcpu *vcpu, u32 reason)
 			    vm->name, vm->id, denali_crash_name(reason), vcpu->rip,
 			    vcpu->exit.hw, vcpu->exit.qual);
 	denali_run_set_state(vm, DENALI_VM_STATE_CRASHED);
-	return 1;
+	return DN_RUN_END;
 }
 
 static void skip_insn(struct denali_vcpu *vcpu)
@@ -74,43 +73,49 @@ static void skip_insn(struct denali_vcpu *vcpu)
 }
 
 /*
- * Sleep until @ns nanoseconds passed (U64_MAX: until stopped). No virtual
- * interrupt can arrive yet; the stop of the VM wakes the thread early.
+ * IDLE for @timeout_ns (DENALI_IDLE_FOREVER: until an interrupt). It does
+ * not sleep at all when an interrupt bit is pending already, and a
+ * timeout of 0 only gives up the rest of the quantum.
  */
-static void idle(u64 ns)
+static int idle(struct denali_vcpu *vcpu, u64 timeout_ns)
 {
-	ktime_t t = ns_to_ktime(min_t(u64, ns, KTIME_MAX));
+	struct denali_vm *vm = vcpu->vm;
 
-	if (!ns) {
-		cond_resched();
-		return;
-	}
-	set_current_state(TASK_INTERRUPTIBLE);
-	if (kthread_should_stop()) {
-		__set_current_state(TASK_RUNNING);
-		return;
-	}
-	schedule_hrtimeout(ns == U64_MAX ? NULL : &t, HRTIMER_MODE_REL);
-	__set_current_state(TASK_RUNNING);
+	if (!timeout_ns)
+		return DN_RUN_YIELD;
+	if (denali_sched_pending(vm))
+		return DN_RUN_CONTINUE;
+	vm->sched.idle_deadline = timeout_ns == DENALI_IDLE_FOREVER ? KTIME_MAX :
+				  denali_sched_deadline(ktime_get_ns(), timeout_ns);
+	return DN_RUN_IDLE;
 }
 
 /* Hypercalls: arguments in RDI, RSI, RDX, R10, R8; the result in RAX. */
 
-static long hc_halt(struct denali_vcpu *vcpu)
+static int hc_halt(struct denali_vcpu *vcpu)
 {
 	vcpu->vm->exit_code = (u32)vcpu->regs[DN_RDI];
 	denali_run_set_state(vcpu->vm, DENALI_VM_STATE_HALTED);
-	return 1;
+	return DN_RUN_END;
 }
 
-static long hc_idle(struct denali_vcpu *vcpu)
+static int hc_idle(struct denali_vcpu *vcpu)
 {
-	idle(vcpu->regs[DN_RDI]);
 	vcpu->regs[DN_RAX] = 0;
-	return 0;
+	return idle(vcpu, vcpu->regs[DN_RDI]);
 }
 
-static long hc_console_write(struct denali_vcpu *vcpu)
+/* ALARM(deadline_ns): on the registers page clock, which is ktime's. */
+static int hc_alarm(struct denali_vcpu *vcpu)
+{
+	u64 deadline = vcpu->regs[DN_RDI];
+
+	denali_sched_set_alarm(vcpu->vm, min_t(u64, deadline, KTIME_MAX - 1));
+	vcpu->regs[DN_RAX] = 0;
+	return DN_RUN_CONTINUE;
+}
+
+static int hc_console_write(struct denali_vcpu *vcpu)
 {
 	struct denali_vm *vm = vcpu->vm;
 	u64 gpa = vcpu->regs[DN_RDI], len = vcpu->regs[DN_RSI];
@@ -131,36 +136,58 @@ static long hc_console_write(struct denali_vcpu *vcpu)
 		done += got;
 	}
 	vcpu->regs[DN_RAX] = n;
-	return 0;
+	return DN_RUN_CONTINUE;
 }
 
-static long hc_console_read(struct denali_vcpu *vcpu)
+/* CONSOLE_READ(gpa, len): keyboard input, as much as waits and fits; 0 if none. */
+static int hc_console_read(struct denali_vcpu *vcpu)
 {
-	vcpu->regs[DN_RAX] = -DENALI_ENOSYS;
-	return 0;
+	struct denali_vm *vm = vcpu->vm;
+	u64 gpa = vcpu->regs[DN_RDI], len = vcpu->regs[DN_RSI];
+	struct kvec kv;
+	struct iov_iter iter;
+	char buf[256];
+	size_t n;
+
+	if (!denali_gpa_range_ok(vm->mem.size, gpa, len))
+		return kill(vcpu, DENALI_CRASH_BAD_ARGUMENT);
+	n = denali_console_input_take(&vm->console, buf, min_t(u64, len, sizeof(buf)));
+	if (n) {
+		kv.iov_base = buf;
+		kv.iov_len = n;
+		iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, n);
+		if (denali_mem_rw_iter(&vm->mem, gpa, &iter, true) != n)
+			return kill(vcpu, DENALI_CRASH_NO_MEMORY);
+	}
+	vcpu->regs[DN_RAX] = n;
+	return DN_RUN_CONTINUE;
 }
 
-static long (*const hypercalls[__DENALI_HC_MAX])(struct denali_vcpu *vcpu) = {
+static int (*const hypercalls[__DENALI_HC_MAX])(struct denali_vcpu *vcpu) = {
 	[DENALI_HC_HALT] = hc_halt,
 	[DENALI_HC_IDLE] = hc_idle,
 	[DENALI_HC_CONSOLE_WRITE] = hc_console_write,
 	[DENALI_HC_CONSOLE_READ] = hc_console_read,
+	[DENALI_HC_ALARM] = hc_alarm,
 };
 
 static int handle_hypercall(struct denali_vcpu *vcpu)
 {
 	u64 nr = vcpu->regs[DN_RAX];
-	long (*fn)(struct denali_vcpu *vcpu);
+	int (*fn)(struct denali_vcpu *vcpu);
+	int res;
 
 	if (nr >= __DENALI_HC_MAX)
 		return kill(vcpu, DENALI_CRASH_BAD_HYPERCALL);
-	fn = hypercalls[array_index_nospec(nr, __DENALI_HC_MAX)];
+	nr = array_index_nospec(nr, __DENALI_HC_MAX);
+	fn = hypercalls[nr];
 	if (!fn)
 		return kill(vcpu, DENALI_CRASH_BAD_HYPERCALL);
-	if (fn(vcpu))
-		return 1;
-	skip_insn(vcpu);
-	return 0;
+	vcpu->vm->stats.hypercalls[nr]++;
+	res = fn(vcpu);
+	if (res != DN_RUN_END)
+		skip_insn(vcpu);
+	return res;
 }
 
 /*
@@ -188,7 +215,7 @@ static int handle_npf(struct denali_vcpu *vcpu)
 	ret = denali_npt_map(&vm->npt, gpa, page_to_phys(page), true);
 	if (ret)
 		return kill(vcpu, ret == -ENOMEM ? DENALI_CRASH_NO_MEMORY : DENALI_CRASH_MEMORY);
-	return 0;
+	return DN_RUN_CONTINUE;
 }
 
 /*
@@ -231,7 +258,7 @@ static int handle_cpuid(struct denali_vcpu *vcpu)
 	vcpu->regs[DN_RCX] = c;
 	vcpu->regs[DN_RDX] = d;
 	skip_insn(vcpu);
-	return 0;
+	return DN_RUN_CONTINUE;
 }
 
 /* RDMSR allow-list: the TSC and EFER (as the guest sees it). WRMSR: none. */
@@ -252,21 +279,37 @@ static int handle_rdmsr(struct denali_vcpu *vcpu)
 	vcpu->regs[DN_RAX] = (u32)val;
 	vcpu->regs[DN_RDX] = val >> 32;
 	skip_insn(vcpu);
-	return 0;
+	return DN_RUN_CONTINUE;
+}
+
+/* What kind of exit, as counted for users (enum denali_exit_kind). */
+static u32 exit_kind(u32 reason)
+{
+	BUILD_BUG_ON(DN_EXIT_NONE + 1 != DENALI_EXIT_EXTERNAL);
+	BUILD_BUG_ON(DN_EXIT_HYPERCALL + 1 != DENALI_EXIT_HYPERCALL);
+	BUILD_BUG_ON(DN_EXIT_HLT + 1 != DENALI_EXIT_HLT);
+	BUILD_BUG_ON(DN_EXIT_NPF + 1 != DENALI_EXIT_NPF);
+	BUILD_BUG_ON(DN_EXIT_CPUID + 1 != DENALI_EXIT_CPUID);
+	BUILD_BUG_ON(DN_EXIT_RDMSR + 1 != DENALI_EXIT_RDMSR);
+	BUILD_BUG_ON(DN_EXIT_KILL + 1 != DENALI_EXIT_KILL);
+	return reason <= DN_EXIT_KILL ? reason + 1 : DENALI_EXIT_KILL;
 }
 
 /**
  * denali_handle_exit - apply the Denali ISA to the last exit
  * @vcpu: the vCPU, with @vcpu->exit filled by the backend
  *
- * Runs in the VM's thread, preemptible. Returns 0 to enter the guest
- * again, 1 when the VM's run is over (halted or killed; state recorded).
+ * Runs in the VM's worker, preemptible. Returns enum denali_run_result:
+ * DN_RUN_CONTINUE to enter the guest again, DN_RUN_END when the VM's run
+ * is over (halted or killed; state recorded), DN_RUN_IDLE to sleep until
+ * vm->sched.idle_deadline or an interrupt, DN_RUN_YIELD to end the quantum.
  */
 int denali_handle_exit(struct denali_vcpu *vcpu)
 {
+	vcpu->vm->stats.exits[exit_kind(vcpu->exit.reason)]++;
 	switch (vcpu->exit.reason) {
 	case DN_EXIT_NONE:
-		return 0;
+		return DN_RUN_CONTINUE;
 	case DN_EXIT_HYPERCALL:
 		return handle_hypercall(vcpu);
 	case DN_EXIT_HLT:
@@ -274,8 +317,7 @@ int denali_handle_exit(struct denali_vcpu *vcpu)
 		if (!(vcpu->rflags & X86_EFLAGS_IF))
 			return kill(vcpu, DENALI_CRASH_HLT_IF0);
 		skip_insn(vcpu);
-		idle(U64_MAX);
-		return 0;
+		return idle(vcpu, DENALI_IDLE_FOREVER);
 	case DN_EXIT_NPF:
 		return handle_npf(vcpu);
 	case DN_EXIT_CPUID:

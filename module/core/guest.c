@@ -100,8 +100,8 @@ static void put_tss_desc(u64 *d, u64 base)
  * @vm: the VM, not yet started
  * @hypercall_insn: the backend's 3-byte hypercall instruction
  *
- * Writes the registers page (ABI version, memory size, initial GDT and
- * TSS, the hypercall trampoline) and hangs the shared tables into the
+ * Writes the registers page (ABI version, memory size, clock, command
+ * line, initial GDT and TSS, the hypercall trampoline) and hangs the shared tables into the
  * VM's nested tree.
  */
 int denali_guest_setup(struct denali_vm *vm, const u8 hypercall_insn[3])
@@ -123,6 +123,15 @@ int denali_guest_setup(struct denali_vm *vm, const u8 hypercall_insn[3])
 	regs = (struct denali_regs *)p;
 	regs->abi_version = DENALI_GUEST_ABI_VERSION;
 	regs->mem_size = vm->mem.size;
+	denali_sched_regs_setup(regs);
+	BUILD_BUG_ON(sizeof(regs->cmdline) != sizeof(vm->cmdline));
+	BUILD_BUG_ON(sizeof(*regs) > DENALI_REGS_GDT_OFF);
+	/* The layout Documentation/guest-abi.rst promises. */
+	BUILD_BUG_ON(offsetof(struct denali_regs, time_ns) != 32);
+	BUILD_BUG_ON(offsetof(struct denali_regs, pending) != 48);
+	BUILD_BUG_ON(offsetof(struct denali_regs, irq_vector) != 52);
+	BUILD_BUG_ON(offsetof(struct denali_regs, cmdline) != 64);
+	memcpy(regs->cmdline, vm->cmdline, sizeof(regs->cmdline));
 	((u64 *)(p + DENALI_REGS_GDT_OFF))[1] = 0x00af9b000000ffffULL;
 	((u64 *)(p + DENALI_REGS_GDT_OFF))[2] = 0x00cf93000000ffffULL;
 	put_tss_desc((u64 *)(p + DENALI_REGS_GDT_OFF) + 3,
@@ -132,5 +141,7 @@ int denali_guest_setup(struct denali_vm *vm, const u8 hypercall_insn[3])
 	memcpy(p + DENALI_REGS_TRAMPOLINE_OFF, hypercall_insn, 3);
 	p[DENALI_REGS_TRAMPOLINE_OFF + 3] = 0xc3;	/* ret */
 	kunmap_local(p);
+	/* The module keeps it mapped (all of RAM is, on x86-64) while the VM runs. */
+	vm->regs = page_address(page);
 	return 0;
 }

@@ -1,64 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Running a VM: its thread, start, stop, and how a run ends. */
-#include <linux/kthread.h>
-#include <linux/sched.h>
-#include <linux/sched/task.h>
+/* Running a VM: start, stop, teardown, and how a run ends. */
 #include <linux/err.h>
 #include <linux/module.h>
 
 #include "core/arch.h"
 #include "core/guest.h"
 #include "core/run.h"
+#include "core/sched.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
 #include "ctl/netlink.h"
-
-/*
- * The longest a guest runs without an exit. Host timer interrupts force
- * exits too, but a CPU may be tickless, and an emulator may hold external
- * interrupts while the guest has them disabled: the backend arms its own
- * timer (the VMX preemption timer) for this.
- */
-unsigned int denali_quantum_us = 1000;
-module_param_named(quantum_us, denali_quantum_us, uint, 0444);
-MODULE_PARM_DESC(quantum_us, "Longest guest run between exits, in microseconds (default 1000)");
-
-/*
- * One kernel thread per running VM, for now: it enters the guest, handles
- * the exit, and goes round again until the VM halts, is killed or is
- * stopped. It checks need_resched on every exit, and a guest that never
- * exits by itself still exits on every host timer interrupt, so a busy
- * guest costs the CPU share the Linux scheduler gives the thread and no
- * more. (Issue "scheduler" replaces the thread per VM with a few workers
- * multiplexing many VMs.)
- */
-static int vm_thread(void *arg)
-{
-	struct denali_vm *vm = arg;
-	struct denali_vcpu *vcpu = vm->vcpu;
-	int ret;
-
-	for (;;) {
-		if (kthread_should_stop()) {
-			denali_run_set_state(vm, DENALI_VM_STATE_STOPPED);
-			break;
-		}
-		cond_resched();
-		ret = denali_arch->vcpu_run(vcpu);
-		if (ret == -EAGAIN) {
-			/* Our CPU is going offline: let the scheduler move us. */
-			schedule_timeout_uninterruptible(1);
-			continue;
-		}
-		if (ret) {
-			vcpu->exit.reason = DN_EXIT_KILL;
-			vcpu->exit.crash = DENALI_CRASH_INVALID_STATE;
-		}
-		if (denali_handle_exit(vcpu))
-			break;
-	}
-	return 0;
-}
 
 static const u32 state_event[] = {
 	[DENALI_VM_STATE_RUNNING] = DENALI_EVENT_STARTED,
@@ -90,13 +41,12 @@ static void release_cpu_state(struct denali_vm *vm)
  * @vm: the VM, with an entry point
  * @why: set to a message for the user on refusal
  *
- * Builds its nested tables, registers page and control block, and starts
- * its thread. Returns 0, -EBUSY (not in state created), -EINVAL (no entry
+ * Builds its nested tables, registers page and control block, and hands
+ * it to a worker. Returns 0, -EBUSY (not in state created), -EINVAL (no entry
  * point), -ENODEV (being destroyed) or -ENOMEM.
  */
 int denali_run_start(struct denali_vm *vm, const char **why)
 {
-	struct task_struct *task;
 	struct denali_vcpu *vcpu;
 	int ret;
 
@@ -130,16 +80,8 @@ int denali_run_start(struct denali_vm *vm, const char **why)
 		goto err;
 	}
 	vm->vcpu = vcpu;
-
-	task = kthread_create(vm_thread, vm, "denali/%u", vm->id);
-	if (IS_ERR(task)) {
-		ret = PTR_ERR(task);
-		goto err;
-	}
-	get_task_struct(task);
-	vm->task = task;
 	denali_run_set_state(vm, DENALI_VM_STATE_RUNNING);
-	wake_up_process(task);
+	denali_sched_attach(vm);
 	goto out;
 
 err:
@@ -151,46 +93,32 @@ out:
 	return ret;
 }
 
-/*
- * Stops the VM's thread (if it has not ended by itself) and waits for it.
- * kthread_stop() may be called once per thread: it consumes the thread's
- * exit completion, so the thread is forgotten right after.
- */
-static void reap_thread(struct denali_vm *vm)
-{
-	lockdep_assert_held(&vm->run_lock);
-	if (!vm->task)
-		return;
-	kthread_stop(vm->task);
-	put_task_struct(vm->task);
-	vm->task = NULL;
-}
-
-/* Stops a running VM and waits until its thread is gone. */
+/* Stops a running VM and waits until its worker has let go of it. */
 int denali_run_stop(struct denali_vm *vm, const char **why)
 {
 	int ret = 0;
 
 	mutex_lock(&vm->run_lock);
-	if (READ_ONCE(vm->state) != DENALI_VM_STATE_RUNNING || !vm->task) {
+	if (READ_ONCE(vm->state) != DENALI_VM_STATE_RUNNING) {
 		*why = "VM is not running";
 		ret = -EINVAL;
 	} else {
-		reap_thread(vm);
+		denali_sched_stop(vm);
 	}
 	mutex_unlock(&vm->run_lock);
 	return ret;
 }
 
 /*
- * Destroy: stop the thread if it runs, make every CPU forget the VM's
+ * Destroy: stop the VM if it runs, make every CPU forget the VM's
  * translations, free its control block and nested tables. The guest's
  * pages are freed by the caller afterwards.
  */
 void denali_run_teardown(struct denali_vm *vm)
 {
 	mutex_lock(&vm->run_lock);
-	reap_thread(vm);
+	denali_sched_stop(vm);
 	release_cpu_state(vm);
+	vm->regs = NULL;
 	mutex_unlock(&vm->run_lock);
 }

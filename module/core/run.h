@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Running a VM: its thread, start, stop, and how a run ends. */
+/* Running a VM: start, stop, teardown, and how a run ends. */
 #ifndef _DENALI_RUN_H
 #define _DENALI_RUN_H
 
 #include <linux/types.h>
 
 struct denali_vm;
-
-extern unsigned int denali_quantum_us;
 
 int denali_run_start(struct denali_vm *vm, const char **why);
 int denali_run_stop(struct denali_vm *vm, const char **why);

@@ -4,6 +4,7 @@
 #define _DENALI_VCPU_H
 
 #include <linux/types.h>
+#include <linux/compiler.h>
 
 struct denali_vm;
 
@@ -59,6 +60,15 @@ struct denali_exit {
  * @rip_dirty: @rip was changed by the host; the backend writes it back
  *	before the next entry
  * @exit: the last exit
+ * @kick: set (by the scheduler, from any CPU) when the current run is to
+ *	end at once: the backend checks it with interrupts off right before
+ *	entering and returns -EINTR instead of entering; a kick that comes
+ *	later is an IPI, which makes the guest exit
+ * @irq_vector: set by the scheduler before a run: inject an external
+ *	interrupt at this vector (32-255) on the next entry if the guest can
+ *	take it now (interrupts enabled, no STI or MOV SS shadow, no event
+ *	being redelivered); 0 for none. The backend clears it either way.
+ * @irq_injected: set by the backend when it did inject @irq_vector
  *
  * Backends embed it in their own state (container_of).
  */
@@ -69,9 +79,18 @@ struct denali_vcpu {
 	u64 rflags;
 	bool rip_dirty;
 	struct denali_exit exit;
+	const bool *kick;
+	u8 irq_vector;
+	bool irq_injected;
 };
 
 int denali_handle_exit(struct denali_vcpu *vcpu);
+
+/* Whether the scheduler asked the current run to end (see @kick). */
+static inline bool denali_vcpu_kicked(const struct denali_vcpu *vcpu)
+{
+	return vcpu->kick && READ_ONCE(*vcpu->kick);
+}
 const char *denali_crash_name(u32 reason);
 
 /* VT-x exit classification (vmx/vmx.c), for KUnit. */

@@ -101,6 +101,22 @@ const char *denali_vm_entry_invalid(u64 entry, u64 mem_size)
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_vm_entry_invalid);
 
+/* Why @cmdline is not an acceptable boot command line (NULL: fine). */
+const char *denali_vm_cmdline_invalid(const char *cmdline)
+{
+	size_t len = strnlen(cmdline, DENALI_CMDLINE_MAX);
+	size_t i;
+
+	if (len >= DENALI_CMDLINE_MAX)
+		return "command line longer than 511 bytes";
+	for (i = 0; i < len; i++) {
+		if (cmdline[i] < 0x20 || cmdline[i] > 0x7e)
+			return "command line may only contain printable ASCII characters";
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_vm_cmdline_invalid);
+
 /**
  * denali_vm_params_invalid - why VM creation parameters are not acceptable
  * @p: the parameters
@@ -122,6 +138,10 @@ const char *denali_vm_params_invalid(const struct denali_vm_params *p, int *attr
 	if (!why && p->has_entry) {
 		why = denali_vm_entry_invalid(p->entry, p->mem_size);
 		bad = DENALI_A_VM_ENTRY;
+	}
+	if (!why && p->cmdline) {
+		why = denali_vm_cmdline_invalid(p->cmdline);
+		bad = DENALI_A_VM_CMDLINE;
 	}
 	if (attr)
 		*attr = bad;
@@ -180,12 +200,15 @@ struct denali_vm *denali_vm_create(const struct denali_vm_params *p,
 		return ERR_PTR(-ENOMEM);
 	strscpy(vm->name, p->name, sizeof(vm->name));
 	vm->entry = p->entry;
+	if (p->cmdline)
+		strscpy(vm->cmdline, p->cmdline, sizeof(vm->cmdline));
 	vm->state = DENALI_VM_STATE_CREATED;
 	denali_mem_init(&vm->mem, p->mem_size);
 	init_rwsem(&vm->lock);
 	kref_init(&vm->ref);
 	mutex_init(&vm->run_lock);
 	denali_console_init(&vm->console);
+	denali_sched_ent_init(vm);
 
 	mutex_lock(&vms_lock);
 	if (vms_closed) {
@@ -255,6 +278,7 @@ int denali_vm_destroy(struct denali_vm *vm)
 	mutex_unlock(&vms_lock);
 
 	vm_teardown(vm);
+	denali_stats_retire(vm);
 	denali_vm_put(vm);		/* the registry's reference */
 	return 0;
 }

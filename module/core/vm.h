@@ -12,14 +12,17 @@
 #include "core/mem.h"
 #include "core/npt.h"
 #include "core/console.h"
+#include "core/sched.h"
+#include "core/stats.h"
 
 struct denali_vcpu;
-struct task_struct;
+struct denali_regs;
 
 struct denali_vm {
 	u32 id;
 	char name[DENALI_VM_NAME_MAX + 1];
 	u64 entry;			/* guest-physical entry point, 0 if none */
+	char cmdline[DENALI_CMDLINE_MAX];	/* boot command line, NUL-terminated */
 	u32 state;			/* enum denali_vm_state */
 	struct denali_mem mem;
 
@@ -37,13 +40,16 @@ struct denali_vm {
 
 	/*
 	 * Running (core/run.c). @run_lock orders start, stop and teardown.
-	 * The vCPU and nested tables exist from start until teardown; the
-	 * thread runs the guest until it halts, crashes or is stopped.
+	 * The vCPU and nested tables exist from start until teardown; a
+	 * worker (core/sched.c) runs the guest until it halts, crashes or is
+	 * stopped. @regs is the registers page, mapped for the module.
 	 */
 	struct mutex run_lock;
 	struct denali_vcpu *vcpu;
 	struct denali_npt npt;
-	struct task_struct *task;
+	struct denali_regs *regs;
+	struct denali_sched_ent sched;
+	struct denali_vm_stats stats;
 
 	/* How it ended: HALT's code, or why and where it was killed. */
 	u32 exit_code;
@@ -59,6 +65,7 @@ struct denali_vm_params {
 	u64 mem_size;
 	u64 entry;
 	bool has_entry;			/* else no entry point yet */
+	const char *cmdline;		/* NULL: none */
 };
 
 /* Limits, module parameters (see vm.c). */
@@ -68,6 +75,7 @@ u64 denali_max_vm_mem(void);
 const char *denali_vm_name_invalid(const char *name);
 const char *denali_vm_mem_invalid(u64 size, u64 max);
 const char *denali_vm_entry_invalid(u64 entry, u64 mem_size);
+const char *denali_vm_cmdline_invalid(const char *cmdline);
 const char *denali_vm_params_invalid(const struct denali_vm_params *p, int *attr);
 
 struct denali_vm *denali_vm_create(const struct denali_vm_params *p,

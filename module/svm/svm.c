@@ -611,6 +611,27 @@ static void requeue_event(struct vcpu_svm *svm)
 	c->event_inj_err = c->exit_int_info_err;
 }
 
+/*
+ * The scheduler asked for an interrupt at @vcpu->irq_vector: inject it if
+ * the guest can take one now (IF set, no interrupt shadow) and no event is
+ * queued already (APM 15.20: EVENTINJ does not check either).
+ */
+static void inject_irq(struct vcpu_svm *svm)
+{
+	struct vmcb_control_area *c = &svm->vmcb->control;
+	u8 vector = svm->vcpu.irq_vector;
+
+	svm->vcpu.irq_vector = 0;
+	if (!vector || (c->event_inj & SVM_EVTINJ_VALID))
+		return;
+	if (!(svm->vmcb->save.rflags & X86_EFLAGS_IF) ||
+	    (c->int_state & SVM_INTERRUPT_SHADOW_MASK))
+		return;
+	c->event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+	c->event_inj_err = 0;
+	svm->vcpu.irq_injected = true;
+}
+
 /* Fill @vcpu->exit from the VMCB and queue what the guest gets next. */
 static void decode_exit(struct vcpu_svm *svm)
 {
@@ -681,8 +702,15 @@ static int svm_vcpu_run(struct denali_vcpu *vcpu)
 		vcpu->rip_dirty = false;
 	}
 	vmcb->save.rax = vcpu->regs[DN_RAX];
+	inject_irq(svm);
 
 	local_irq_disable();
+	/* A kick before this point finds the flag; a later one is an IPI, which exits. */
+	if (denali_vcpu_kicked(vcpu)) {
+		local_irq_enable();
+		ret = -EINTR;
+		goto out;
+	}
 	if (WARN_ON_ONCE(__denali_svm_clgi())) {
 		local_irq_enable();
 		ret = -EIO;

@@ -25,6 +25,7 @@
 #include "core/arch.h"
 #include "core/guest.h"
 #include "core/run.h"
+#include "core/sched.h"
 #include "core/npt.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
@@ -673,6 +674,29 @@ void denali_vmx_classify(u32 exit_reason, struct denali_exit *e)
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_vmx_classify);
 
+/*
+ * The exit interrupted the delivery of an event (IDT-vectoring
+ * information, SDM 27.2.4), say of an interrupt through a guest IDT or
+ * stack page not yet backed: deliver it again on the next entry. Not
+ * INTn, INT3, INTO or INT1: RIP still points at the instruction, which
+ * raises them again when it runs again. (Every VM exit clears the valid
+ * bit of the entry field, so nothing else is queued there.)
+ */
+static void requeue_event(void)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
+
+	if (!(info & INTR_INFO_VALID) || type == INTR_TYPE_SOFT_INTR ||
+	    type == INTR_TYPE_SOFT_EXCEPTION || type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		return;
+	/* Bits 30:12 are reserved in the entry field (NMI unblocking is not). */
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~INTR_INFO_UNBLOCK_NMI);
+	if (info & INTR_INFO_DELIVER_CODE_MASK)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmcs_read32(IDT_VECTORING_ERROR_CODE));
+}
+
 /* Fill @vcpu->exit from the VMCS (preemption off, VMCS current). */
 static void decode_exit(struct vcpu_vmx *vmx, u32 exit_reason)
 {
@@ -685,6 +709,31 @@ static void decode_exit(struct vcpu_vmx *vmx, u32 exit_reason)
 		e->gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 		e->write = e->qual & EPT_VIOLATION_ACC_WRITE;
 	}
+	if (e->reason != DN_EXIT_KILL)
+		requeue_event();
+}
+
+/*
+ * The scheduler asked for an interrupt at @vcpu->irq_vector: inject it as
+ * an external interrupt if the guest can take one now (SDM 26.3.1.4: IF
+ * set, no STI or MOV SS blocking) and no event is being redelivered.
+ */
+static void inject_irq(struct denali_vcpu *vcpu)
+{
+	u8 vector = vcpu->irq_vector;
+
+	vcpu->irq_vector = 0;
+	if (!vector)
+		return;
+	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID)
+		return;
+	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF))
+		return;
+	if (vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+	    (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		return;
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID);
+	vcpu->irq_injected = true;
 }
 
 /*
@@ -713,14 +762,27 @@ static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 	if (ret)
 		goto out;
 	if (vcpu->rip_dirty) {
+		u32 shadow = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
 		vmcs_writel(GUEST_RIP, vcpu->rip);
+		/* The host moved past an instruction: its STI or MOV SS shadow goes too. */
+		if (shadow & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+			vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, shadow &
+				     ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
 		vcpu->rip_dirty = false;
 	}
+	inject_irq(vcpu);
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, vmx_conf.quantum_ticks);
 	vmcs_writel(HOST_CR3, __read_cr3());
 	vmcs_writel(HOST_CR4, cr4_read_shadow());
 
 	local_irq_disable();
+	/* A kick before this point finds the flag; a later one is an IPI, which exits. */
+	if (denali_vcpu_kicked(vcpu)) {
+		local_irq_enable();
+		ret = -EINTR;
+		goto out;
+	}
 	rdmsrl(MSR_FS_BASE, fs_base);
 	vmcs_writel(HOST_FS_BASE, fs_base);
 	savesegment(ds, ds);

@@ -70,6 +70,29 @@ enum denali_cmd {
  *	reason or SVM exit code) for the record
  * @DENALI_A_VM_CRASH_NAME: string, the crash reason's name
  * @DENALI_A_VM_CONSOLE_DROPPED: u64, console bytes lost to ring overflow
+ * @DENALI_A_VM_CMDLINE: string, the boot command line (VM_NEW; at most
+ *	DENALI_CMDLINE_MAX - 1 bytes), shown to the guest in its registers page
+ * @DENALI_A_VM_WORKER: u32, the worker thread a started VM is assigned to
+ * @DENALI_A_VM_QUANTA: u64, quanta the VM was given
+ * @DENALI_A_VM_RUN_NS: u64, nanoseconds the VM's quanta lasted
+ * @DENALI_A_VM_IRQS_RAISED: u64, interrupt bits raised for the VM
+ * @DENALI_A_VM_IRQS_INJECTED: u64, interrupts injected at the guest's vector
+ * @DENALI_A_VM_IRQ_BATCHES: u64, quanta that delivered pending bits to the
+ *	registers page (each a batch of one or more raised bits)
+ * @DENALI_A_VM_IDLES: u64, IDLE hypercalls and HLTs that put the VM to sleep
+ * @DENALI_A_VM_WAKE_TIMEOUT: u64, sleeps ended by their timeout
+ * @DENALI_A_VM_WAKE_IRQ: u64, sleeps ended by an interrupt
+ * @DENALI_A_VM_EXITS: nest, VM exits by kind: attribute type N (enum
+ *	denali_exit_kind) is a u64 count
+ * @DENALI_A_VM_HYPERCALLS: nest, hypercalls by number: attribute type N
+ *	(enum denali_hypercall in denali_guest.h) is a u64 count
+ * @DENALI_A_STATS_WORKERS: u32, worker threads
+ * @DENALI_A_STATS_QUANTUM_US: u32, module parameter quantum_us
+ * @DENALI_A_STATS_IRQ_MODE: string, module parameter irq_delivery:
+ *	"batched" or "immediate"
+ *
+ * DENALI_CMD_STATS also carries the VM counters (QUANTA to HYPERCALLS),
+ * summed over every VM the module has run, destroyed ones included.
  */
 enum denali_attr {
 	DENALI_A_UNSPEC,
@@ -92,10 +115,44 @@ enum denali_attr {
 	DENALI_A_VM_CRASH_INFO,
 	DENALI_A_VM_CRASH_NAME,
 	DENALI_A_VM_CONSOLE_DROPPED,
+	DENALI_A_VM_CMDLINE,
+	DENALI_A_VM_WORKER,
+	DENALI_A_VM_QUANTA,
+	DENALI_A_VM_RUN_NS,
+	DENALI_A_VM_IRQS_RAISED,
+	DENALI_A_VM_IRQS_INJECTED,
+	DENALI_A_VM_IRQ_BATCHES,
+	DENALI_A_VM_IDLES,
+	DENALI_A_VM_WAKE_TIMEOUT,
+	DENALI_A_VM_WAKE_IRQ,
+	DENALI_A_VM_EXITS,
+	DENALI_A_VM_HYPERCALLS,
+	DENALI_A_STATS_WORKERS,
+	DENALI_A_STATS_QUANTUM_US,
+	DENALI_A_STATS_IRQ_MODE,
 	__DENALI_A_MAX,
 };
 
 #define DENALI_A_MAX (__DENALI_A_MAX - 1)
+
+/*
+ * VM exits by kind, the attribute types inside DENALI_A_VM_EXITS. The
+ * same kinds on VT-x and AMD-V; appended to, never renumbered.
+ */
+enum denali_exit_kind {
+	DENALI_EXIT_UNSPEC,
+	DENALI_EXIT_EXTERNAL,	/* host interrupt, NMI, end of quantum: no guest cause */
+	DENALI_EXIT_HYPERCALL,
+	DENALI_EXIT_HLT,
+	DENALI_EXIT_NPF,	/* nested page fault: first touch of a page */
+	DENALI_EXIT_CPUID,
+	DENALI_EXIT_RDMSR,
+	DENALI_EXIT_KILL,	/* outside the ISA: the VM was killed */
+	__DENALI_EXIT_MAX,
+};
+
+/* The boot command line, with its terminating NUL. */
+#define DENALI_CMDLINE_MAX	512
 
 /* Lifecycle of a VM. Appended to, never renumbered. */
 enum denali_vm_state {
@@ -178,8 +235,15 @@ struct denali_vm_open {
  * 0 at end of file once the VM has stopped running and the output is
  * drained); poll() works. The console keeps the last
  * DENALI_CONSOLE_RING bytes; older ones are dropped and counted.
+ *
+ * write() is the VM's keyboard: the bytes are queued for the guest (at
+ * most DENALI_CONSOLE_IN_RING waiting) and raise its CONSOLE interrupt;
+ * the guest takes them with CONSOLE_READ. A full queue blocks the writer
+ * (EAGAIN with O_NONBLOCK; POLLOUT when there is room); writing to a VM
+ * that has ended fails with EPIPE.
  */
 #define DENALI_VM_IOC_CONSOLE	_IO(DENALI_IOC_MAGIC, 0x10)
 #define DENALI_CONSOLE_RING	16384
+#define DENALI_CONSOLE_IN_RING	4096
 
 #endif /* _UAPI_LINUX_DENALI_H */

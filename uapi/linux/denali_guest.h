@@ -21,7 +21,7 @@ typedef unsigned int __u32;
 typedef unsigned long long __u64;
 #endif
 
-#define DENALI_GUEST_ABI_VERSION	1
+#define DENALI_GUEST_ABI_VERSION	2
 
 /*
  * Guest-physical layout. The guest runs in 64-bit mode with paging on, its
@@ -44,9 +44,10 @@ typedef unsigned long long __u64;
 enum denali_hypercall {
 	DENALI_HC_RESERVED,
 	DENALI_HC_HALT,			/* (code): the VM ends, halted(code) */
-	DENALI_HC_IDLE,			/* (timeout_ns): yield until an interrupt or the timeout */
+	DENALI_HC_IDLE,			/* (timeout_ns): sleep until an interrupt or the timeout */
 	DENALI_HC_CONSOLE_WRITE,	/* (gpa, len): returns bytes taken */
 	DENALI_HC_CONSOLE_READ,		/* (gpa, len): returns bytes read, 0 if none */
+	DENALI_HC_ALARM,		/* (deadline_ns): raise TIMER then; 0 cancels */
 	__DENALI_HC_MAX,
 };
 
@@ -57,6 +58,37 @@ enum denali_hypercall {
  */
 #define DENALI_EINVAL		22	/* bad argument value */
 #define DENALI_ENOSYS		38	/* not implemented yet */
+
+/*
+ * IDLE(timeout_ns) takes the VM off the CPU until an interrupt bit is
+ * pending for it or timeout_ns nanoseconds have passed, whichever comes
+ * first, and returns 0. It returns at once if a bit is pending already
+ * (in the module or in the registers page), so a guest that checks for
+ * work with interrupts disabled and then idles cannot miss a wake-up.
+ * timeout_ns = 0 just yields the rest of the quantum; ~0 (DENALI_IDLE_FOREVER)
+ * sleeps until an interrupt. A VM that idled is first in line when it
+ * wakes. HLT with interrupts enabled is IDLE(DENALI_IDLE_FOREVER).
+ *
+ * ALARM(deadline_ns) arms the VM's one-shot alarm: when the registers
+ * page clock reaches deadline_ns, the TIMER bit is raised. A deadline in
+ * the past raises it at once; a new alarm replaces the old one; 0 cancels.
+ */
+#define DENALI_IDLE_FOREVER	(~0ULL)
+
+/*
+ * Interrupt bits, in the pending mask of the registers page. Raising one
+ * sets it (in the module, then, at the start of the VM's next quantum, in
+ * the page) and wakes the VM if it idles; delivery is batched: several
+ * raises before the quantum are one batch.
+ */
+#define DENALI_IRQ_TIMER	(1U << 0)	/* the alarm went off */
+#define DENALI_IRQ_CONSOLE	(1U << 1)	/* console input waits (CONSOLE_READ) */
+#define DENALI_IRQ_NIC(n)	(1U << (8 + (n)))	/* NIC n (0-7) */
+#define DENALI_IRQ_DISK(n)	(1U << (16 + (n)))	/* disk n (0-7) */
+
+/* Vectors a guest may choose for its interrupt (irq_vector); 0 = none. */
+#define DENALI_IRQ_VECTOR_MIN	32
+#define DENALI_IRQ_VECTOR_MAX	255
 
 /* CONSOLE_WRITE takes at most this much at once and returns what it took. */
 #define DENALI_CONSOLE_WRITE_MAX	4096
@@ -71,20 +103,52 @@ enum denali_hypercall {
 #define DENALI_SEL_DATA		0x10
 #define DENALI_SEL_TSS		0x18
 
+/* The boot command line in the registers page, with its terminating NUL. */
+#define DENALI_REGS_CMDLINE_MAX		512
+
 /**
  * struct denali_regs - the virtual registers page, at DENALI_REGS_GPA
  * @abi_version: DENALI_GUEST_ABI_VERSION, written by the module
  * @reserved0: zero
  * @mem_size: guest memory in bytes
+ * @tsc_khz: the TSC's frequency in kHz (RDTSC is not intercepted)
+ * @tsc_shift: see @tsc_mult
+ * @tsc_mult: nanoseconds = (TSC ticks * @tsc_mult) >> @tsc_shift, with a
+ *	128-bit product
+ * @time_ns: the clock (nanoseconds since the host booted, monotonic) when
+ *	the TSC read @time_tsc. The module refreshes both at the start of
+ *	every quantum, while the guest does not run; between refreshes the
+ *	guest's time is @time_ns + ((RDTSC - @time_tsc) * @tsc_mult >> @tsc_shift).
+ *	IDLE timeouts and ALARM deadlines are on this clock.
+ * @pending: interrupt bits (DENALI_IRQ_*) delivered and not yet taken.
+ *	The module ORs bits in with a locked instruction; the guest takes
+ *	them all with an atomic exchange against 0.
+ * @irq_vector: chosen by the guest: at the start of a quantum with bits
+ *	pending and interrupts enabled, the module injects one external
+ *	interrupt at this vector (DENALI_IRQ_VECTOR_MIN to _MAX). Any other
+ *	value: no injection; the guest polls @pending.
+ * @cmdline: the boot command line (denalictl create --cmdline),
+ *	NUL-terminated, empty if none
  *
- * The module writes the page when the VM starts; the guest may write it
- * too, and hurts only itself. The rest of the page up to the GDT is
+ * The module writes the page when the VM starts and the fields above
+ * while the guest is not running; the guest may write any of it too, and
+ * hurts only itself: the module reads nothing back but @pending and
+ * @irq_vector, and checks both. The rest of the page up to the GDT is
  * reserved for fields appended later.
  */
 struct denali_regs {
 	__u32 abi_version;
 	__u32 reserved0;
 	__u64 mem_size;
+	__u32 tsc_khz;
+	__u32 tsc_shift;
+	__u64 tsc_mult;
+	__u64 time_ns;
+	__u64 time_tsc;
+	__u32 pending;
+	__u32 irq_vector;
+	__u64 reserved1;
+	char cmdline[DENALI_REGS_CMDLINE_MAX];
 };
 
 /*
