@@ -13,22 +13,27 @@
 #include "subcommands.h"
 #include "util.h"
 
-#define CREATE_USAGE "create NAME [--mem SIZE] [--image ELF]"
+#define CREATE_USAGE "create NAME [--mem SIZE] [--image ELF] [--cmdline STRING]"
 #define ELF_CHECK_USAGE "elf-check ELF [--mem SIZE]"
 
 struct create_opts {
 	const char *name;
 	const char *image;
+	const char *cmdline;
 	uint64_t mem;
 };
 
+/* One option a line. */
+/* clang-format off */
 static const struct option create_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "image", required_argument, NULL, 'i' },
+	{ "cmdline", required_argument, NULL, 'c' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+/* clang-format on */
 
 static const struct option elf_check_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
@@ -48,7 +53,7 @@ static int parse_args(int argc, char **argv, const char *usage, const char *what
 	o->mem = VM_DEFAULT_MEM;
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, image ? ":m:i:vh" : ":m:h",
+	while ((c = getopt_long(argc, argv, image ? ":m:i:c:vh" : ":m:h",
 				image ? create_options : elf_check_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -57,6 +62,12 @@ static int parse_args(int argc, char **argv, const char *usage, const char *what
 			break;
 		case 'i':
 			o->image = optarg;
+			break;
+		case 'c':
+			if (cmdline_check(optarg))
+				return usage_err(usage, "command line longer than %d bytes",
+						 DENALI_CMDLINE_MAX - 1);
+			o->cmdline = optarg;
 			break;
 		case 'v':
 			opt_verbose = true;
@@ -97,12 +108,22 @@ static int on_new_vm(uint8_t cmd, struct nlattr **tb, void *arg)
 }
 
 /*
- * VM_NEW: a VM called name with mem bytes of memory and, with an image,
- * its entry point. *has_id and *id: the new VM's id, if the reply gave it.
- * Returns 0 or a negative errno (the reason in nl->errmsg).
+ * Whether a --cmdline fits the registers page: 0, or -1 when it is too
+ * long. Its characters are the kernel's to judge (printable ASCII).
  */
-int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image *img, bool *has_id,
-	      uint32_t *id)
+int cmdline_check(const char *cmdline)
+{
+	return strlen(cmdline) < DENALI_CMDLINE_MAX ? 0 : -1;
+}
+
+/*
+ * VM_NEW: a VM called name with mem bytes of memory, with an image its
+ * entry point, with cmdline (not NULL) its boot command line. *has_id and
+ * *id: the new VM's id, if the reply gave it. Returns 0 or a negative
+ * errno (the reason in nl->errmsg).
+ */
+int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image *img,
+	      const char *cmdline, bool *has_id, uint32_t *id)
 {
 	struct new_vm vm = { 0 };
 	struct nl_msg *msg;
@@ -113,7 +134,8 @@ int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image
 		return -ENOMEM;
 	if (nla_put_string(msg, DENALI_A_VM_NAME, name) ||
 	    nla_put_u64(msg, DENALI_A_VM_MEM_SIZE, mem) ||
-	    (img && nla_put_u64(msg, DENALI_A_VM_ENTRY, img->entry))) {
+	    (img && nla_put_u64(msg, DENALI_A_VM_ENTRY, img->entry)) ||
+	    (cmdline && nla_put_string(msg, DENALI_A_VM_CMDLINE, cmdline))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -165,7 +187,7 @@ int create_main(int argc, char **argv)
 	if (dnl_open(&nl))
 		goto out_dev;
 
-	ret = vm_create(&nl, o.name, o.mem, o.image ? &img : NULL, &vm.has_id, &vm.id);
+	ret = vm_create(&nl, o.name, o.mem, o.image ? &img : NULL, o.cmdline, &vm.has_id, &vm.id);
 	if (ret) {
 		dnl_perror(&nl, o.name, ret);
 		goto out_nl;

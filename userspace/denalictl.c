@@ -20,11 +20,11 @@ static const struct {
 	{ "destroy", destroy_main, "destroy a VM" },
 	{ "start", start_main, "start a created VM" },
 	{ "stop", stop_main, "stop a running VM" },
-	{ "console", console_main, "print a VM's console output (-f: until it ends)" },
+	{ "console", console_main, "print a VM's console (-f: until it ends), type stdin into it" },
 	{ "run", run_main, "run an image in a new VM: its console, then its exit status" },
 	{ "list", list_main, "list all VMs" },
 	{ "show", show_main, "show one VM" },
-	{ "stats", stats_main, "show the module's backend, limits and totals" },
+	{ "stats", stats_main, "show the module's backend, limits, scheduler and totals" },
 	{ "monitor", monitor_main, "print VM events as they happen" },
 	/* Hidden: validate an image without the module (used by the tests). */
 	{ "elf-check", elf_check_main, NULL },

@@ -52,84 +52,148 @@ static void print_json(const struct vm_info *vm)
 	json_num("resident_pages", vm->has_resident_pages, vm->resident_pages);
 	json_num("entry", vm->has_entry, vm->entry);
 	vm_json_outcome(vm);
+	vm_json_run(vm);
 	printf("}");
 }
 
-/* The human forms of the fields; "-" for what the kernel did not say. */
-struct vm_text {
-	char id[16], state[48], mem[32], resident[64], entry[32];
+/* A number for a table cell, or "-" when the kernel did not say. */
+static void cell_num(char *buf, size_t len, bool has, uint64_t val)
+{
+	if (has)
+		snprintf(buf, len, "%llu", (unsigned long long)val);
+	else
+		snprintf(buf, len, "-");
+}
+
+/* The columns of the list, in order; numbers are right-aligned. */
+enum col {
+	COL_ID,
+	COL_NAME,
+	COL_STATE,
+	COL_MEM,
+	COL_RESIDENT,
+	COL_WORKER,
+	COL_QUANTA,
+	COL_EXITS,
+	COL_IRQS,
+	COL_IDLES,
+	NR_COLS
 };
 
-static void vm_text(const struct vm_info *vm, struct vm_text *t)
-{
-	char buf[48];
+static const struct {
+	const char *title;
+	bool right;
+} cols[NR_COLS] = {
+	[COL_ID] = { "ID", true },
+	[COL_NAME] = { "NAME", false },
+	[COL_STATE] = { "STATE", false },
+	[COL_MEM] = { "MEM", true },
+	[COL_RESIDENT] = { "RESIDENT", true },
+	[COL_WORKER] = { "WORKER", true },
+	[COL_QUANTA] = { "QUANTA", true },
+	[COL_EXITS] = { "EXITS", true },
+	[COL_IRQS] = { "IRQS", true },
+	[COL_IDLES] = { "IDLES", true },
+};
 
-	if (vm->has_id)
-		snprintf(t->id, sizeof(t->id), "%u", vm->id);
-	else
-		snprintf(t->id, sizeof(t->id), "-");
-	snprintf(t->state, sizeof(t->state), "%s", vm_state_short(vm, buf, sizeof(buf)));
+/* One row of the list: "-" for what the kernel did not say. */
+static void vm_row(const struct vm_info *vm, char cells[NR_COLS][64])
+{
+	const struct counters *c = &vm->counters;
+
+	cell_num(cells[COL_ID], 64, vm->has_id, vm->id);
+	snprintf(cells[COL_NAME], 64, "%s", vm->has_name ? vm->name : "-");
+	vm_state_short(vm, cells[COL_STATE], 64);
 	if (vm->has_mem_size)
-		format_size(vm->mem_size, t->mem, sizeof(t->mem));
+		format_size(vm->mem_size, cells[COL_MEM], 64);
 	else
-		snprintf(t->mem, sizeof(t->mem), "-");
+		snprintf(cells[COL_MEM], 64, "-");
 	if (vm->has_resident_pages)
-		snprintf(t->resident, sizeof(t->resident), "%llu pages (%llu KiB)",
-			 (unsigned long long)vm->resident_pages,
+		snprintf(cells[COL_RESIDENT], 64, "%llu KiB",
 			 (unsigned long long)(vm->resident_pages * DENALI_VM_PAGE_SIZE / 1024));
 	else
-		snprintf(t->resident, sizeof(t->resident), "-");
-	if (vm->has_entry)
-		snprintf(t->entry, sizeof(t->entry), "0x%llx", (unsigned long long)vm->entry);
-	else
-		snprintf(t->entry, sizeof(t->entry), "-");
+		snprintf(cells[COL_RESIDENT], 64, "-");
+	cell_num(cells[COL_WORKER], 64, vm->has_worker, vm->worker);
+	cell_num(cells[COL_QUANTA], 64, c->has[C_QUANTA], c->val[C_QUANTA]);
+	cell_num(cells[COL_EXITS], 64, c->exits.present, count_set_total(&c->exits));
+	cell_num(cells[COL_IRQS], 64, c->has[C_IRQS_RAISED], c->val[C_IRQS_RAISED]);
+	cell_num(cells[COL_IDLES], 64, c->has[C_IDLES], c->val[C_IDLES]);
+}
+
+static void print_row(char cells[NR_COLS][64], const int *width)
+{
+	int i;
+
+	for (i = 0; i < NR_COLS; i++) {
+		/* No trailing blanks after the last column. */
+		if (i == NR_COLS - 1 && !cols[i].right)
+			printf("%s", cells[i]);
+		else
+			printf("%*s", cols[i].right ? width[i] : -width[i], cells[i]);
+		printf("%s", i == NR_COLS - 1 ? "\n" : "  ");
+	}
 }
 
 static void print_table(const struct vm_list *list)
 {
-	int wid = 2, wname = 4, wstate = 5, wmem = 3;
-	struct vm_text t;
-	size_t i;
+	char cells[NR_COLS][64];
+	int width[NR_COLS], i;
+	size_t v;
 
-	for (i = 0; i < list->n; i++) {
-		const struct vm_info *vm = &list->vms[i];
-
-		vm_text(vm, &t);
-		if ((int)strlen(t.id) > wid)
-			wid = strlen(t.id);
-		if ((int)strlen(vm->name) > wname)
-			wname = strlen(vm->name);
-		if ((int)strlen(t.state) > wstate)
-			wstate = strlen(t.state);
-		if ((int)strlen(t.mem) > wmem)
-			wmem = strlen(t.mem);
+	for (i = 0; i < NR_COLS; i++) {
+		snprintf(cells[i], sizeof(cells[i]), "%s", cols[i].title);
+		width[i] = strlen(cols[i].title);
 	}
-	printf("%*s  %-*s  %-*s  %*s  %s\n", wid, "ID", wname, "NAME", wstate, "STATE", wmem, "MEM",
-	       "RESIDENT");
-	for (i = 0; i < list->n; i++) {
-		const struct vm_info *vm = &list->vms[i];
-
-		vm_text(vm, &t);
-		printf("%*s  %-*s  %-*s  %*s  %s\n", wid, t.id, wname,
-		       vm->has_name ? vm->name : "-", wstate, t.state, wmem, t.mem, t.resident);
+	for (v = 0; v < list->n; v++) {
+		vm_row(&list->vms[v], cells);
+		for (i = 0; i < NR_COLS; i++) {
+			if ((int)strlen(cells[i]) > width[i])
+				width[i] = strlen(cells[i]);
+		}
+	}
+	for (i = 0; i < NR_COLS; i++)
+		snprintf(cells[i], sizeof(cells[i]), "%s", cols[i].title);
+	print_row(cells, width);
+	for (v = 0; v < list->n; v++) {
+		vm_row(&list->vms[v], cells);
+		print_row(cells, width);
 	}
 }
 
+/* show's labels are padded to this width ("hypercalls: "). */
+#define LABEL_WIDTH 12
+
 static void print_detail(const struct vm_info *vm)
 {
-	struct vm_text t;
-	char state[96];
+	char buf[96];
 
-	vm_text(vm, &t);
-	printf("name:      %s\n", vm->has_name ? vm->name : "-");
-	printf("id:        %s\n", t.id);
-	printf("state:     %s\n", vm_state_long(vm, state, sizeof(state)));
-	printf("memory:    %s\n", t.mem);
-	printf("resident:  %s\n", t.resident);
-	printf("entry:     %s\n", t.entry);
+	printf("%-*s%s\n", LABEL_WIDTH, "name:", vm->has_name ? vm->name : "-");
+	if (vm->has_id)
+		printf("%-*s%u\n", LABEL_WIDTH, "id:", vm->id);
+	else
+		printf("%-*s-\n", LABEL_WIDTH, "id:");
+	printf("%-*s%s\n", LABEL_WIDTH, "state:", vm_state_long(vm, buf, sizeof(buf)));
+	printf("%-*s%s\n", LABEL_WIDTH,
+	       "memory:", vm->has_mem_size ? format_size(vm->mem_size, buf, sizeof(buf)) : "-");
+	if (vm->has_resident_pages)
+		printf("%-*s%llu pages (%llu KiB)\n", LABEL_WIDTH,
+		       "resident:", (unsigned long long)vm->resident_pages,
+		       (unsigned long long)(vm->resident_pages * DENALI_VM_PAGE_SIZE / 1024));
+	else
+		printf("%-*s-\n", LABEL_WIDTH, "resident:");
+	if (vm->has_entry)
+		printf("%-*s0x%llx\n", LABEL_WIDTH, "entry:", (unsigned long long)vm->entry);
+	else
+		printf("%-*s-\n", LABEL_WIDTH, "entry:");
+	if (vm->cmdline[0])
+		printf("%-*s%s\n", LABEL_WIDTH, "cmdline:", vm->cmdline);
+	if (vm->has_worker)
+		printf("%-*s%u\n", LABEL_WIDTH, "worker:", vm->worker);
+	counters_print(&vm->counters, 0, LABEL_WIDTH);
 	/* Only when output was lost: the kernel reports 0 for every other VM. */
 	if (vm->has_console_dropped && vm->console_dropped)
-		printf("console:   %llu bytes dropped\n", (unsigned long long)vm->console_dropped);
+		printf("%-*s%llu bytes dropped\n", LABEL_WIDTH,
+		       "console:", (unsigned long long)vm->console_dropped);
 }
 
 int list_main(int argc, char **argv)

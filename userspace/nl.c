@@ -36,6 +36,21 @@ static const struct nla_policy denali_policy[DENALI_A_MAX + 1] = {
 	[DENALI_A_VM_CRASH_INFO] = { .type = NLA_U64 },
 	[DENALI_A_VM_CRASH_NAME] = { .type = NLA_STRING },
 	[DENALI_A_VM_CONSOLE_DROPPED] = { .type = NLA_U64 },
+	[DENALI_A_VM_CMDLINE] = { .type = NLA_STRING },
+	[DENALI_A_VM_WORKER] = { .type = NLA_U32 },
+	[DENALI_A_VM_QUANTA] = { .type = NLA_U64 },
+	[DENALI_A_VM_RUN_NS] = { .type = NLA_U64 },
+	[DENALI_A_VM_IRQS_RAISED] = { .type = NLA_U64 },
+	[DENALI_A_VM_IRQS_INJECTED] = { .type = NLA_U64 },
+	[DENALI_A_VM_IRQ_BATCHES] = { .type = NLA_U64 },
+	[DENALI_A_VM_IDLES] = { .type = NLA_U64 },
+	[DENALI_A_VM_WAKE_TIMEOUT] = { .type = NLA_U64 },
+	[DENALI_A_VM_WAKE_IRQ] = { .type = NLA_U64 },
+	[DENALI_A_VM_EXITS] = { .type = NLA_NESTED },
+	[DENALI_A_VM_HYPERCALLS] = { .type = NLA_NESTED },
+	[DENALI_A_STATS_WORKERS] = { .type = NLA_U32 },
+	[DENALI_A_STATS_QUANTUM_US] = { .type = NLA_U32 },
+	[DENALI_A_STATS_IRQ_MODE] = { .type = NLA_STRING },
 };
 
 /* Names of the request attributes, for "missing attribute" errors. */
@@ -44,6 +59,7 @@ static const char *const attr_names[DENALI_A_MAX + 1] = {
 	[DENALI_A_VM_NAME] = "DENALI_A_VM_NAME",
 	[DENALI_A_VM_MEM_SIZE] = "DENALI_A_VM_MEM_SIZE",
 	[DENALI_A_VM_ENTRY] = "DENALI_A_VM_ENTRY",
+	[DENALI_A_VM_CMDLINE] = "DENALI_A_VM_CMDLINE",
 };
 
 /* State of one request while its replies come in. */

@@ -15,18 +15,23 @@
 #include "util.h"
 #include "vm.h"
 
-#define RUN_USAGE "run IMAGE [--mem SIZE] [--name NAME]"
+#define RUN_USAGE "run IMAGE [--mem SIZE] [--name NAME] [--cmdline STRING] [--no-input]"
 
 /* Exit statuses of run besides the guest's own halt code (as timeout(1) has them). */
 #define EXIT_STOPPED 124
 #define EXIT_CRASHED 125
 
+/* One option a line. */
+/* clang-format off */
 static const struct option run_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, 'n' },
+	{ "cmdline", required_argument, NULL, 'c' },
+	{ "no-input", no_argument, NULL, 'I' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+/* clang-format on */
 
 /* The signal that asked us to end, 0 if none. */
 static volatile sig_atomic_t got_signal;
@@ -122,19 +127,20 @@ static int outcome(struct dnl *nl, const char *name, uint32_t id)
 
 int run_main(int argc, char **argv)
 {
-	const char *path, *name = NULL;
+	const char *path, *name = NULL, *cmdline = NULL;
+	struct console_pump con = { .fd = -1, .in_fd = -1, .follow = true };
 	uint64_t mem = VM_DEFAULT_MEM;
 	struct image img = { 0 };
 	sigset_t orig, ours;
 	struct dnl nl;
 	char err[256], defname[32];
-	int c, ret, status = EXIT_ERR, dev_fd = -1, vm_fd = -1, con_fd = -1;
-	bool has_id = false, created = false, started = false;
+	int c, ret, status = EXIT_ERR, dev_fd = -1, vm_fd = -1;
+	bool has_id = false, created = false, started = false, no_input = false;
 	uint32_t id = 0;
 
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, ":m:n:h", run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:n:c:h", run_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (parse_size(optarg, &mem))
@@ -143,8 +149,22 @@ int run_main(int argc, char **argv)
 		case 'n':
 			name = optarg;
 			break;
+		case 'c':
+			if (cmdline_check(optarg))
+				return usage_err(RUN_USAGE, "command line longer than %d bytes",
+						 DENALI_CMDLINE_MAX - 1);
+			cmdline = optarg;
+			break;
+		case 'I':
+			no_input = true;
+			break;
 		case 'h':
 			printf("Usage: " PROG_NAME " %s\n", RUN_USAGE);
+			printf("Runs IMAGE in a new VM, prints its console and forwards stdin to it\n"
+			       "(a terminal one line at a time, in the foreground; --no-input: not at\n"
+			       "all), then destroys it. Exit status: the guest's halt code, %d if it\n"
+			       "crashed, %d if it was stopped, 1 on errors.\n",
+			       EXIT_CRASHED, EXIT_STOPPED);
 			return EXIT_OK;
 		case ':':
 			return usage_err(RUN_USAGE, "option '%s' needs an argument",
@@ -174,7 +194,7 @@ int run_main(int argc, char **argv)
 	if (dnl_open(&nl))
 		goto out_dev;
 
-	ret = vm_create(&nl, name, mem, &img, &has_id, &id);
+	ret = vm_create(&nl, name, mem, &img, cmdline, &has_id, &id);
 	if (ret) {
 		dnl_perror(&nl, name, ret);
 		goto out_nl;
@@ -192,8 +212,8 @@ int run_main(int argc, char **argv)
 		goto out_vm;
 	}
 	/* Open before the start, so that no output can be missed. */
-	con_fd = dev_console_open(vm_fd, name);
-	if (con_fd < 0 || signalled(&orig, &ours))
+	con.fd = dev_console_open(vm_fd, name);
+	if (con.fd < 0 || signalled(&orig, &ours))
 		goto out_vm;
 
 	ret = dnl_vm_request(&nl, DENALI_CMD_VM_START, name, true, id);
@@ -202,7 +222,10 @@ int run_main(int argc, char **argv)
 		goto out_vm;
 	}
 	started = true;
-	ret = console_pump(con_fd, name, true, &orig, &got_signal);
+	con.in_fd = no_input ? -1 : console_input_fd(true);
+	con.waitmask = &orig;
+	con.stop = &got_signal;
+	ret = console_pump(&con, name);
 	if (!ret && !signalled(&orig, &ours)) {
 		started = false; /* it ended on its own */
 		status = outcome(&nl, name, id);
@@ -226,8 +249,8 @@ out_vm:
 out_nl:
 	dnl_close(&nl);
 out_dev:
-	if (con_fd >= 0)
-		close(con_fd);
+	if (con.fd >= 0)
+		close(con.fd);
 	if (vm_fd >= 0)
 		close(vm_fd);
 	close(dev_fd);

@@ -25,12 +25,28 @@ int console_main(int argc, char **argv);
 int run_main(int argc, char **argv);
 
 /* Create a VM (create.c); returns 0 or a negative errno. */
-int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image *img, bool *has_id,
-	      uint32_t *id);
+int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image *img,
+	      const char *cmdline, bool *has_id, uint32_t *id);
+/* A --cmdline that fits (create.c): 0, or -1 when too long. */
+int cmdline_check(const char *cmdline);
 
-/* A console descriptor to stdout (console.c): 0 at its end, 1 if *stop got set, -1 on error. */
-int console_pump(int fd, const char *name, bool follow, const sigset_t *waitmask,
-		 volatile sig_atomic_t *stop);
+/* How console_pump() copies a console (console.c). */
+struct console_pump {
+	int fd; /* the console descriptor, non-blocking */
+	int in_fd; /* forwarded to the VM's keyboard until its end of file; -1: none */
+	bool follow; /* until the VM ends, not just the output there is now */
+	const sigset_t *waitmask; /* the signal mask while waiting; NULL: unchanged */
+	volatile sig_atomic_t *stop; /* set by a signal: ends the copy */
+	bool input_lost; /* out: the VM ended before it took all of the input */
+};
+
+/*
+ * A console descriptor to stdout and, with in_fd, in_fd to the console
+ * (console.c): 0 at its end, 1 if *stop got set, -1 on error.
+ */
+int console_pump(struct console_pump *p, const char *name);
+/* What console_pump() should forward: stdin, or -1 when it should not read it. */
+int console_input_fd(bool follow);
 
 /* Destroy a VM by id (when has_id) or else by name; returns 0 or a negative errno. */
 int vm_destroy(struct dnl *nl, const char *name, bool has_id, uint32_t id);

@@ -61,6 +61,14 @@ void vm_parse(struct nlattr **tb, struct vm_info *vm)
 		vm->has_console_dropped = true;
 		vm->console_dropped = nla_get_u64(tb[DENALI_A_VM_CONSOLE_DROPPED]);
 	}
+	if (tb[DENALI_A_VM_CMDLINE])
+		snprintf(vm->cmdline, sizeof(vm->cmdline), "%s",
+			 nla_get_string(tb[DENALI_A_VM_CMDLINE]));
+	if (tb[DENALI_A_VM_WORKER]) {
+		vm->has_worker = true;
+		vm->worker = nla_get_u32(tb[DENALI_A_VM_WORKER]);
+	}
+	counters_parse(tb, &vm->counters);
 }
 
 struct vm_get_ctx {
@@ -155,7 +163,6 @@ const char *vm_state_long(const struct vm_info *vm, char *buf, size_t len)
 	return buf;
 }
 
-/* The members that say how a VM ended, each after a comma; null when absent. */
 /* The "id", "name" and "state" JSON fields of a VM (null when absent). */
 void vm_json_identity(const struct vm_info *vm)
 {
@@ -178,6 +185,7 @@ void vm_json_identity(const struct vm_info *vm)
 		printf("null");
 }
 
+/* The members that say how a VM ended, each after a comma; null when absent. */
 void vm_json_outcome(const struct vm_info *vm)
 {
 	const char *crash = vm_crash_name(vm);
@@ -191,4 +199,19 @@ void vm_json_outcome(const struct vm_info *vm)
 	json_num("crash_rip", vm->has_crash_rip, vm->crash_rip);
 	json_num("crash_info", vm->has_crash_info, vm->crash_info);
 	json_num("console_dropped", vm->has_console_dropped, vm->console_dropped);
+}
+
+/*
+ * The members about its run, each after a comma: "cmdline" (null when it
+ * has none), "worker" (null until started) and every counter.
+ */
+void vm_json_run(const struct vm_info *vm)
+{
+	printf(",\"cmdline\":");
+	if (vm->cmdline[0])
+		json_string(stdout, vm->cmdline);
+	else
+		printf("null");
+	json_num("worker", vm->has_worker, vm->worker);
+	counters_json(&vm->counters, ",");
 }

@@ -7,23 +7,189 @@
 #include <stdarg.h>
 #include <linux/denali_guest.h>
 
+/*
+ * Errors the library returns (negative, like the kernel's errnos, whose
+ * values they share).
+ */
+#define DN_ENOENT (-2) /* no such key */
+#define DN_EAGAIN (-11) /* out of a fixed resource (thread slots) */
+#define DN_EBUSY (-16) /* taken by someone else */
+#define DN_EINVAL (-22) /* bad argument */
+#define DN_ETIMEDOUT (-110) /* the deadline passed first */
+
+/* The halt code of a guest killed by an exception or a library panic. */
+#define DN_HALT_CRASH 255
+
+#define DN_NSEC_PER_USEC 1000ULL
+#define DN_NSEC_PER_MSEC 1000000ULL
+#define DN_NSEC_PER_SEC 1000000000ULL
+
+/* A deadline that never comes: wait without a timeout. */
+#define DN_NO_DEADLINE UINT64_MAX
+
 /* Hypercalls (hypercall.c): number in RAX, arguments in RDI, RSI, RDX, R10, R8. */
 long dn_hypercall(long nr, long a0, long a1, long a2, long a3, long a4);
 __attribute__((noreturn)) void dn_halt(int code);
 long dn_console_write(const void *buf, size_t len);
+/* Takes up to @len bytes of console input, without waiting; returns how many (0: none). */
+long dn_console_read(void *buf, size_t len);
+/* Raw IDLE; threads sleep with dn_sleep() or dn_irq_wait() instead. */
 long dn_idle(uint64_t timeout_ns);
+/* Arms the one-shot alarm: TIMER is raised at @deadline_ns (dn_now_ns() clock); 0 cancels. */
+long dn_alarm(uint64_t deadline_ns);
 
-/* The virtual registers page. */
+/*
+ * The virtual registers page. It sits at address 0, which GCC takes for
+ * a null pointer with an object of size 0 behind it (and warns about
+ * atomics on it); the empty asm hides where the pointer comes from.
+ */
 static inline volatile struct denali_regs *dn_regs(void)
 {
-	return (volatile struct denali_regs *)(uintptr_t)DENALI_REGS_GPA;
+	uintptr_t addr = DENALI_REGS_GPA;
+
+	__asm__("" : "+r"(addr));
+	return (volatile struct denali_regs *)addr;
 }
+
+/* The clock (time.c): monotonic nanoseconds, the clock of IDLE, ALARM and deadlines. */
+uint64_t dn_now_ns(void);
+
+/*
+ * The boot command line (cmdline.c), words separated by blanks. The
+ * helpers look up "key=value" words; the last word for a key wins.
+ */
+const char *dn_cmdline(void);
+/* The value of @key as a decimal or 0x-hex number, @dflt if absent or malformed. */
+long dn_cmdline_int(const char *key, long dflt);
+/* Copies the value of @key into @buf (truncated, NUL-terminated); its length or DN_ENOENT. */
+int dn_cmdline_str(const char *key, char *buf, size_t size);
+
+/*
+ * Interrupts (irq.c). The runtime loads an IDT whose exceptions print
+ * "ilwaco: exception N error E at rip R cr2 X" and halt with
+ * DN_HALT_CRASH, and takes the module's interrupt at DN_IRQ_VECTOR: the
+ * handler moves the pending bits of the registers page to the library,
+ * which hands them out the next time a thread blocks or yields. Bits
+ * nobody waits for are kept until a thread waits for them.
+ */
+#define DN_IRQ_VECTOR DENALI_IRQ_VECTOR_MIN
+
+/* Blocks until a bit of @mask arrives; returns the bits of @mask that did. */
+uint32_t dn_irq_wait(uint32_t mask);
+/* The same with a deadline: 0 if it passed first. */
+uint32_t dn_irq_wait_until(uint32_t mask, uint64_t deadline_ns);
+/* Bits the interrupt handler took and no thread has been handed yet (a peek, no hypercall). */
+uint32_t dn_irq_peek(void);
+/* Interrupts the handler has taken since boot. */
+uint64_t dn_irq_count(void);
+
+/*
+ * A driver's handler for its bits (NIC, disk): called once per bit, in
+ * the context of whichever thread is scheduling, with interrupts
+ * possibly disabled. It must not block; it may signal condition
+ * variables and make hypercalls. A bit with a handler goes to the
+ * handler only, never to dn_irq_wait().
+ */
+typedef void (*dn_irq_handler_t)(uint32_t bit, void *arg);
+/* Registers @fn for every bit of @mask (NULL unregisters); DN_EBUSY if one has another handler. */
+int dn_irq_register(uint32_t mask, dn_irq_handler_t fn, void *arg);
+
+/*
+ * Cooperative threads (sched.c). main() is thread 0 and runs on the boot
+ * stack; the others get a stack from a fixed pool in .bss, which costs
+ * memory only for the pages a thread touches. A thread runs until it
+ * blocks, sleeps, yields or returns; a new thread first runs when its
+ * creator does one of these. When main() returns, the VM halts with its
+ * value, whatever the other threads are doing.
+ *
+ * The stacks have no guard pages (the shared page tables cannot have
+ * any): a thread that overflows its stack corrupts its neighbour's. The
+ * scheduler panics if a thread switches away while past its stack.
+ *
+ * The command line word idle=spin makes the idle loop poll the clock and
+ * the pending bits instead of making IDLE hypercalls (for benchmarks).
+ */
+#define DN_THREAD_MAX 16
+#define DN_THREAD_STACK_SIZE (16 << 10)
+
+struct dn_thread;
+typedef long (*dn_thread_fn)(void *arg);
+
+/* Starts fn(arg) in a new thread; its id (1 to DN_THREAD_MAX - 1) or DN_EAGAIN. */
+int dn_thread_create(dn_thread_fn fn, void *arg);
+/* The calling thread's id. */
+int dn_thread_self(void);
+/* Lets the other runnable threads run first. */
+void dn_yield(void);
+/* Ends the calling thread with @ret (as returning from its function does); in main(), halts. */
+__attribute__((noreturn)) void dn_thread_exit(long ret);
+/* Waits for thread @tid to end, stores its return value, frees its slot; 0 or DN_EINVAL. */
+int dn_thread_join(int tid, long *ret);
+/* Joins every thread but thread 0 and the caller; returns how many. */
+int dn_thread_join_all(void);
+/* Blocks the calling thread until the clock reaches @deadline_ns. */
+void dn_sleep_until(uint64_t deadline_ns);
+void dn_sleep(uint64_t ns);
+/* Whether the idle loop spins (idle=spin) rather than idling. */
+int dn_idle_spins(void);
+
+/*
+ * Mutexes and condition variables (sync.c). All zeroes is a valid
+ * unlocked mutex and an empty condition variable, so static ones need no
+ * initialisation. A mutex is handed directly to the thread that waited
+ * longest. Misuse (unlocking another thread's mutex, locking one's own
+ * again) is a bug in the guest: it panics.
+ */
+struct dn_waitq {
+	struct dn_thread *head, *tail;
+};
+
+struct dn_mutex {
+	struct dn_thread *owner;
+	struct dn_waitq waiters;
+};
+
+struct dn_cond {
+	struct dn_waitq waiters;
+};
+
+/* clang-format off */
+#define DN_MUTEX_INIT	{ .owner = NULL }
+#define DN_COND_INIT	{ .waiters = { NULL, NULL } }
+/* clang-format on */
+
+void dn_mutex_init(struct dn_mutex *m);
+void dn_mutex_lock(struct dn_mutex *m);
+/* 0 if it took @m, DN_EBUSY if @m is held. */
+int dn_mutex_trylock(struct dn_mutex *m);
+void dn_mutex_unlock(struct dn_mutex *m);
+
+void dn_cond_init(struct dn_cond *c);
+/* Releases @m, waits for a signal, takes @m again; 0. Wake-ups may be spurious. */
+int dn_cond_wait(struct dn_cond *c, struct dn_mutex *m);
+/* The same with a deadline: 0 if signalled, DN_ETIMEDOUT if the deadline passed first. */
+int dn_cond_wait_until(struct dn_cond *c, struct dn_mutex *m, uint64_t deadline_ns);
+void dn_cond_signal(struct dn_cond *c);
+void dn_cond_broadcast(struct dn_cond *c);
+
+/* A panic: prints "ilwaco: panic: ..." and halts with DN_HALT_CRASH (rt.c). */
+__attribute__((noreturn, format(printf, 1, 2))) void dn_panic(const char *fmt, ...);
 
 /* Console output (console.c, printf.c). */
 int puts(const char *s);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Console input for threads (input.c): they block until input comes
+ * (the CONSOLE bit), idle meanwhile. Both read through one buffer, so do
+ * not mix them with dn_console_read().
+ */
+/* The next input byte, or -1 if CONSOLE_READ fails. */
+int dn_getc(void);
+/* A line without its '\n' ('\r' dropped), NUL-terminated, at most @size - 1 bytes; its length or -1. */
+long dn_readline(char *buf, size_t size);
 
 /* Strings (string.c). */
 void *memcpy(void *dst, const void *src, size_t n);

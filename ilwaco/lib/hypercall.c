@@ -34,3 +34,16 @@ long dn_idle(uint64_t timeout_ns)
 {
 	return dn_hypercall(DENALI_HC_IDLE, (long)timeout_ns, 0, 0, 0, 0);
 }
+
+long dn_console_read(void *buf, size_t len)
+{
+	/* Nothing to ask for: skip the exit. */
+	if (!len)
+		return 0;
+	return dn_hypercall(DENALI_HC_CONSOLE_READ, (long)(uintptr_t)buf, (long)len, 0, 0, 0);
+}
+
+long dn_alarm(uint64_t deadline_ns)
+{
+	return dn_hypercall(DENALI_HC_ALARM, (long)deadline_ns, 0, 0, 0, 0);
+}

@@ -96,7 +96,7 @@ MODULE_PARM_DESC(irq_delivery, "How interrupts reach VMs: batched (at the next q
  * @id: its number, shown with the VMs
  */
 struct denali_worker {
-	spinlock_t lock;
+	spinlock_t lock;		/* the queues, states, @cur, @nr_vms */
 	struct denali_runq rq;
 	struct denali_vm *cur;
 	bool kick;
@@ -551,6 +551,9 @@ static enum denali_run_result run_quantum(struct denali_worker *w, struct denali
 		res = denali_handle_exit(vcpu);
 		if (res != DN_RUN_CONTINUE)
 			break;
+		/* A stop kicks too: end the VM now, not after a round of the queue. */
+		if (READ_ONCE(vm->sched.stop))
+			continue;
 		if (READ_ONCE(w->kick) || need_resched() || ktime_get_ns() >= end) {
 			res = DN_RUN_YIELD;
 			break;

@@ -22,6 +22,8 @@ void denali_vm_stats_read(struct denali_vm *vm, struct denali_vm_stats *st)
 
 	for (i = 0; i < STATS_WORDS; i++)
 		dst[i] = READ_ONCE(src[i]);
+	/* Raised from any context: counted atomically by the scheduler. */
+	st->irqs_raised = atomic64_read(&vm->sched.raised);
 }
 
 /* @sum += @st, field by field. */
@@ -61,6 +63,8 @@ void denali_stats_total(struct denali_vm_stats *st)
 		denali_vm_stats_read(vm, &one);
 		denali_stats_add(st, &one);
 		denali_vm_put(vm);
+		if (id == U32_MAX)
+			break;
 		id++;
 	}
 }

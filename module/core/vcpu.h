@@ -91,6 +91,7 @@ static inline bool denali_vcpu_kicked(const struct denali_vcpu *vcpu)
 {
 	return vcpu->kick && READ_ONCE(*vcpu->kick);
 }
+
 const char *denali_crash_name(u32 reason);
 
 /* VT-x exit classification (vmx/vmx.c), for KUnit. */

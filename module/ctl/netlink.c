@@ -2,11 +2,14 @@
 /* Generic netlink family "denali": the control plane's request side and events. */
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include <kunit/visibility.h>
 #include <linux/denali.h>
 
 #include "core/vm.h"
 #include "core/arch.h"
 #include "core/run.h"
+#include "core/sched.h"
+#include "core/stats.h"
 #include "core/vcpu.h"
 #include "ctl/netlink.h"
 
@@ -19,7 +22,9 @@ enum denali_mcgrp { DENALI_MCGRP_EVENTS_IDX };
  * family) an attribute the operation does not take is rejected, and fixed
  * width attributes must have exactly their width. Names get a generous
  * policy length so that the precise reason comes from
- * denali_vm_name_invalid(); anything longer is junk and stops here.
+ * denali_vm_name_invalid(); anything longer is junk and stops here. The
+ * command line's length is its real limit (the registers page has room
+ * for no more); denali_vm_cmdline_invalid() checks its characters.
  */
 #define NAME_POLICY { .type = NLA_NUL_STRING, .len = 255 }
 
@@ -27,6 +32,8 @@ static const struct nla_policy vm_new_policy[DENALI_A_MAX + 1] = {
 	[DENALI_A_VM_NAME] = NAME_POLICY,
 	[DENALI_A_VM_MEM_SIZE] = { .type = NLA_U64 },
 	[DENALI_A_VM_ENTRY] = { .type = NLA_U64 },
+	[DENALI_A_VM_CMDLINE] = { .type = NLA_NUL_STRING,
+				  .len = DENALI_CMDLINE_MAX - 1 },
 };
 
 static const struct nla_policy vm_ref_policy[DENALI_A_MAX + 1] = {
@@ -72,11 +79,114 @@ static int put_end_state(struct sk_buff *skb, const struct denali_vm *vm)
 	}
 }
 
-static int fill_vm(struct sk_buff *skb, const struct denali_vm *vm, u32 portid,
-		   u32 seq, int flags, u8 cmd)
+/* The room a u64 attribute takes, padding included where there is any. */
+#define U64_ATTR_SIZE nla_total_size_64bit(sizeof(u64))
+
+/* Crash names are short words ("bad_hypercall"); this is room to spare. */
+#define CRASH_NAME_ROOM 32
+
+/* The flat counters of struct denali_vm_stats and their attributes. */
+static const struct {
+	int attr;
+	size_t offset;
+} flat_counters[] = {
+	{ DENALI_A_VM_QUANTA, offsetof(struct denali_vm_stats, quanta) },
+	{ DENALI_A_VM_RUN_NS, offsetof(struct denali_vm_stats, run_ns) },
+	{ DENALI_A_VM_IRQS_RAISED, offsetof(struct denali_vm_stats, irqs_raised) },
+	{ DENALI_A_VM_IRQS_INJECTED, offsetof(struct denali_vm_stats, irqs_injected) },
+	{ DENALI_A_VM_IRQ_BATCHES, offsetof(struct denali_vm_stats, irq_batches) },
+	{ DENALI_A_VM_IDLES, offsetof(struct denali_vm_stats, idles) },
+	{ DENALI_A_VM_WAKE_TIMEOUT, offsetof(struct denali_vm_stats, wake_timeout) },
+	{ DENALI_A_VM_WAKE_IRQ, offsetof(struct denali_vm_stats, wake_irq) },
+};
+
+/*
+ * Room for the counters: the flat ones, then the two nests with one u64
+ * for each type but 0 (DENALI_EXIT_UNSPEC, DENALI_HC_RESERVED).
+ */
+static size_t counters_size(void)
 {
+	return ARRAY_SIZE(flat_counters) * U64_ATTR_SIZE +
+	       nla_total_size(0) + (__DENALI_EXIT_MAX - 1) * U64_ATTR_SIZE +
+	       nla_total_size(0) + (__DENALI_HC_MAX - 1) * U64_ATTR_SIZE;
+}
+
+/*
+ * A nest of counts, attribute type N holding @counts[N], every N from 1
+ * (0 is never counted: no exit kind, no hypercall has it), zeros
+ * included, so that readers see every kind this module knows. Type 0 is
+ * the padding attribute inside the nest, where the architecture pads.
+ */
+static int put_counts(struct sk_buff *skb, int attr, const u64 *counts,
+		      int n)
+{
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i < n; i++) {
+		if (nla_put_u64_64bit(skb, i, counts[i], 0))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The counters of one VM (VM_GET) or the module's totals (STATS). */
+static int put_counters(struct sk_buff *skb, const struct denali_vm_stats *st)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(flat_counters); i++) {
+		const u64 *val = (const void *)st + flat_counters[i].offset;
+
+		if (nla_put_u64_64bit(skb, flat_counters[i].attr, *val,
+				      DENALI_A_PAD))
+			return -EMSGSIZE;
+	}
+	if (put_counts(skb, DENALI_A_VM_EXITS, st->exits, __DENALI_EXIT_MAX) ||
+	    put_counts(skb, DENALI_A_VM_HYPERCALLS, st->hypercalls,
+		       __DENALI_HC_MAX))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * The most a VM's message (denali_nl_fill_vm()) can take, after the
+ * genetlink header: well under a page even with the longest command
+ * line, so that a dump skb holds several VMs and a reply never needs more.
+ */
+VISIBLE_IF_KUNIT size_t denali_nl_vm_msg_size(void)
+{
+	return nla_total_size(sizeof(u32)) +			/* ID */
+	       nla_total_size(DENALI_VM_NAME_MAX + 1) +		/* NAME */
+	       U64_ATTR_SIZE +					/* MEM_SIZE */
+	       nla_total_size(sizeof(u32)) +			/* STATE */
+	       U64_ATTR_SIZE +					/* RESIDENT_PAGES */
+	       U64_ATTR_SIZE +					/* ENTRY */
+	       U64_ATTR_SIZE +					/* CONSOLE_DROPPED */
+	       nla_total_size(DENALI_CMDLINE_MAX) +		/* CMDLINE */
+	       nla_total_size(sizeof(u32)) +			/* WORKER */
+	       nla_total_size(sizeof(u32)) +			/* EXIT_CODE */
+	       nla_total_size(sizeof(u32)) +			/* CRASH_REASON */
+	       2 * U64_ATTR_SIZE +				/* CRASH_RIP, _INFO */
+	       nla_total_size(CRASH_NAME_ROOM) +		/* CRASH_NAME */
+	       counters_size();
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_nl_vm_msg_size);
+
+/* One message with all of @vm's attributes: replies, dumps. */
+VISIBLE_IF_KUNIT int denali_nl_fill_vm(struct sk_buff *skb,
+				       struct denali_vm *vm, u32 portid,
+				       u32 seq, int flags, u8 cmd)
+{
+	struct denali_vm_stats st;
+	int worker = denali_sched_worker_id(vm);
 	void *hdr;
 
+	denali_vm_stats_read(vm, &st);
 	hdr = genlmsg_put(skb, portid, seq, &denali_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
@@ -89,24 +199,29 @@ static int fill_vm(struct sk_buff *skb, const struct denali_vm *vm, u32 portid,
 	    nla_put_u64_64bit(skb, DENALI_A_VM_ENTRY, vm->entry, DENALI_A_PAD) ||
 	    nla_put_u64_64bit(skb, DENALI_A_VM_CONSOLE_DROPPED,
 			      READ_ONCE(vm->console.dropped), DENALI_A_PAD) ||
-	    put_end_state(skb, vm)) {
+	    put_end_state(skb, vm) ||
+	    (vm->cmdline[0] &&
+	     nla_put_string(skb, DENALI_A_VM_CMDLINE, vm->cmdline)) ||
+	    (worker >= 0 && nla_put_u32(skb, DENALI_A_VM_WORKER, worker)) ||
+	    put_counters(skb, &st)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
 	genlmsg_end(skb, hdr);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(denali_nl_fill_vm);
 
-static int reply_vm(struct genl_info *info, const struct denali_vm *vm)
+static int reply_vm(struct genl_info *info, struct denali_vm *vm)
 {
 	struct sk_buff *msg;
 	int ret;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(denali_nl_vm_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	ret = fill_vm(msg, vm, info->snd_portid, info->snd_seq, 0,
-		      info->genlhdr->cmd);
+	ret = denali_nl_fill_vm(msg, vm, info->snd_portid, info->snd_seq, 0,
+				info->genlhdr->cmd);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -165,6 +280,8 @@ static int vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 		p.entry = nla_get_u64(attrs[DENALI_A_VM_ENTRY]);
 		p.has_entry = true;
 	}
+	if (attrs[DENALI_A_VM_CMDLINE])
+		p.cmdline = nla_data(attrs[DENALI_A_VM_CMDLINE]);
 	why = denali_vm_params_invalid(&p, &bad);
 	if (why) {
 		set_err(info->extack, attrs[bad], why);
@@ -221,9 +338,10 @@ static int vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return 0;
 	cb->seq = denali_vm_generation();
 	while ((vm = denali_vm_get_next(&id))) {
-		int ret = fill_vm(skb, vm, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				  DENALI_CMD_VM_GET);
+		int ret = denali_nl_fill_vm(skb, vm,
+					    NETLINK_CB(cb->skb).portid,
+					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					    DENALI_CMD_VM_GET);
 
 		denali_vm_put(vm);
 		if (ret)
@@ -266,12 +384,27 @@ static int vm_stop_doit(struct sk_buff *skb, struct genl_info *info)
 	return run_op(info, denali_run_stop);
 }
 
+static size_t stats_msg_size(void)
+{
+	return nla_total_size(strlen(denali_arch->name) + 1) +	/* BACKEND */
+	       nla_total_size(sizeof(u32)) +			/* VMS */
+	       nla_total_size(sizeof(u32)) +			/* MAX_VMS */
+	       U64_ATTR_SIZE +					/* MAX_MEM */
+	       U64_ATTR_SIZE +					/* RESIDENT_PAGES */
+	       nla_total_size(sizeof(u32)) +			/* WORKERS */
+	       nla_total_size(sizeof(u32)) +			/* QUANTUM_US */
+	       nla_total_size(strlen(denali_sched_irq_mode_name()) + 1) +
+	       counters_size();
+}
+
 static int stats_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct denali_vm_stats total;
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	denali_stats_total(&total);
+	msg = genlmsg_new(stats_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &denali_family, 0, DENALI_CMD_STATS);
@@ -282,7 +415,12 @@ static int stats_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, DENALI_A_STATS_MAX_MEM, denali_max_vm_mem(),
 			      DENALI_A_PAD) ||
 	    nla_put_u64_64bit(msg, DENALI_A_STATS_RESIDENT_PAGES,
-			      denali_mem_resident_total(), DENALI_A_PAD)) {
+			      denali_mem_resident_total(), DENALI_A_PAD) ||
+	    nla_put_u32(msg, DENALI_A_STATS_WORKERS, denali_sched_nr_workers()) ||
+	    nla_put_u32(msg, DENALI_A_STATS_QUANTUM_US, denali_quantum_us) ||
+	    nla_put_string(msg, DENALI_A_STATS_IRQ_MODE,
+			   denali_sched_irq_mode_name()) ||
+	    put_counters(msg, &total)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -361,6 +499,9 @@ static struct genl_family denali_family __ro_after_init = {
  * @event: what happened
  *
  * Best effort: with nobody listening, or no memory, the event is dropped.
+ * Events stay small (no command line, worker or counters): a listener
+ * that wants those asks with VM_GET, which works until the VM is
+ * destroyed.
  */
 void denali_nl_notify(const struct denali_vm *vm, enum denali_event event)
 {

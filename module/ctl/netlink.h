@@ -6,9 +6,16 @@
 #include <linux/denali.h>
 
 struct denali_vm;
+struct sk_buff;
 
 int denali_nl_init(void);
 void denali_nl_exit(void);
 void denali_nl_notify(const struct denali_vm *vm, enum denali_event event);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+size_t denali_nl_vm_msg_size(void);
+int denali_nl_fill_vm(struct sk_buff *skb, struct denali_vm *vm, u32 portid,
+		      u32 seq, int flags, u8 cmd);
+#endif
 
 #endif /* _DENALI_NETLINK_H */

@@ -38,6 +38,12 @@ expect_nl "netlink memory above the limit" EINVAL "above the limit" new name:str
 expect_nl "netlink memory 2^64-4096" EINVAL "above the limit" new name:str:a mem:u64:0xfffffffffffff000
 expect_nl "netlink entry below 1 MiB" EINVAL "entry point" new name:str:a entry:u64:4096
 expect_nl "netlink entry outside memory" EINVAL "entry point outside" new name:str:a mem:u64:4194304 entry:u64:4194304
+# Attribute 20 is DENALI_A_VM_CMDLINE: at most 511 bytes, NUL-terminated, printable.
+cmd512=$(printf 'c%.0s' $(seq 1 512))
+expect_nl "netlink command line of 512 bytes" EINVAL "." new name:str:a 20:str:$cmd512
+expect_nl "netlink command line not NUL-terminated" EINVAL "." new name:str:a 20:hex:6162
+expect_nl "netlink command line with a tab" EINVAL "printable ASCII" new name:str:a 20:hex:61096200
+check_fails "denalictl command line too long exits 2" 2 denalictl create a --cmdline "$cmd512"
 expect_nl "netlink name taken" EEXIST "exists" new name:str:keep
 expect_nl "netlink get without ID or NAME" EINVAL "missing VM ID or NAME" get
 expect_nl "netlink get a VM that does not exist" ENOENT "no such VM" get name:str:nosuch

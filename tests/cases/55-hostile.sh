@@ -14,7 +14,8 @@ bad-wbinvd:invd bad-xsetbv:triple_fault bad-virt:virt_insn bad-triple:triple_fau
 bad-memory:memory bad-hltcli:hlt_if0 bad-bigwrite:bad_argument
 bad-wrap:bad_argument bad-hypercall:bad_hypercall bad-hypercall0:bad_hypercall
 bad-ptwrite:triple_fault bad-cr3:cr_access bad-cr0:cr_access bad-dr:dr_access
-bad-rdpmc:priv_insn bad-jump:triple_fault bad-jumpmem:memory"
+bad-rdpmc:priv_insn bad-jump:triple_fault bad-jumpmem:memory
+bad-consoleread:bad_argument bad-irqnoidt:triple_fault"
 
 # Hostile guests per neighbour: one by one in QEMU; in Bochs, which is slow,
 # a few at once beside one neighbour.
@@ -31,8 +32,10 @@ total_resident() {
 }
 
 # Every hostile guest in the image has an expectation, and the other way round.
+# bad-idlecli does not crash: it sleeps with interrupts off (65-sched).
 for f in /guests/bad-*.elf; do
 	g=$(basename "$f" .elf)
+	[ "$g" = bad-idlecli ] && continue
 	case " $(echo $EXPECTED) " in
 	*" $g:"*) ;;
 	*) fail "$g has an expected crash reason" "not in this test's table" ;;

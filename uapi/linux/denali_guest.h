@@ -81,10 +81,10 @@ enum denali_hypercall {
  * the page) and wakes the VM if it idles; delivery is batched: several
  * raises before the quantum are one batch.
  */
-#define DENALI_IRQ_TIMER	(1U << 0)	/* the alarm went off */
-#define DENALI_IRQ_CONSOLE	(1U << 1)	/* console input waits (CONSOLE_READ) */
-#define DENALI_IRQ_NIC(n)	(1U << (8 + (n)))	/* NIC n (0-7) */
-#define DENALI_IRQ_DISK(n)	(1U << (16 + (n)))	/* disk n (0-7) */
+#define DENALI_IRQ_TIMER	0x1U		/* bit 0: the alarm went off */
+#define DENALI_IRQ_CONSOLE	0x2U		/* bit 1: console input waits (CONSOLE_READ) */
+#define DENALI_IRQ_NIC(n)	(0x100U << (n))		/* NIC n (0-7): bits 8-15 */
+#define DENALI_IRQ_DISK(n)	(0x10000U << (n))	/* disk n (0-7): bits 16-23 */
 
 /* Vectors a guest may choose for its interrupt (irq_vector); 0 = none. */
 #define DENALI_IRQ_VECTOR_MIN	32

@@ -44,7 +44,7 @@ _denalictl()
 	# Positional arguments already given after the subcommand.
 	for ((i = subidx + 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		--mem | -m | --image | -i | --name | -n) ((i++)) ;;
+		--mem | -m | --image | -i | --name | -n | --cmdline | -c) ((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
 		esac
@@ -62,9 +62,12 @@ _denalictl()
 			COMPREPLY=($(compgen -W "16M 32M 64M 128M 256M 1G" -- "$cur"))
 			return
 			;;
+		--cmdline | -c)
+			return
+			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --image --verbose --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --image --cmdline --verbose --help" -- "$cur"))
 		fi
 		;;
 	run)
@@ -73,12 +76,12 @@ _denalictl()
 			COMPREPLY=($(compgen -W "16M 32M 64M 128M 256M 1G" -- "$cur"))
 			return
 			;;
-		--name | -n)
+		--name | -n | --cmdline | -c)
 			return
 			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --name --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --name --cmdline --no-input --help" -- "$cur"))
 		elif ((nargs == 0)); then
 			compopt -o filenames 2>/dev/null
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -88,7 +91,7 @@ _denalictl()
 		if [[ $cur == -* ]]; then
 			case $sub in
 			show) COMPREPLY=($(compgen -W "-j --json --help" -- "$cur")) ;;
-			console) COMPREPLY=($(compgen -W "-f --follow --help" -- "$cur")) ;;
+			console) COMPREPLY=($(compgen -W "-f --follow --no-input --help" -- "$cur")) ;;
 			*) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
 			esac
 		elif ((nargs == 0)); then

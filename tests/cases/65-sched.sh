@@ -1,0 +1,189 @@
+#!/bin/sh
+# The scheduler: workers multiplexing many VMs, IDLE with timeouts, the
+# alarm and batched (and immediate) interrupts, console input, counters,
+# a spinner beside sleepers, and a guest idling with interrupts off.
+# denali-timeout: 2400
+. /tests/vm/lib.sh
+
+# Bochs (VT-x) is about 100 times slower than QEMU: fewer VMs there.
+case "$BACKEND" in
+vmx) MANY=50 ;;
+*) MANY=1000 ;;
+esac
+
+# vm_num NAME KEY: the number KEY has in "denalictl show NAME -j" (first match).
+vm_num() {
+	denalictl show "$1" -j | sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" | head -n 1
+}
+stats_num() {
+	denalictl stats -j | sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" | head -n 1
+}
+# expect_ge NAME VALUE MIN
+expect_ge() {
+	if [ -n "$2" ] && [ "$2" -ge "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "got '${2}', expected at least $3"
+	fi
+}
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "got '${2}', expected $3"
+	fi
+}
+halted0() {
+	[ "$(vm_field "$1" state)" = halted ] && [ "$(vm_field "$1" exit_code)" = 0 ]
+}
+
+dmesg_mark
+load_denali || { fail "load" "insmod failed"; exit 0; }
+nworkers=$(cat /sys/module/denali/parameters/workers)
+check_output "stats shows the workers" '"workers": *[1-9]' denalictl stats -j
+
+# --- The thread library and the command line --------------------------------
+out=$CASE_TMP/out
+timeout 300 denalictl run /guests/threads.elf > "$out" 2>&1
+expect_eq "threads guest halts with 0" "$?" 0
+check_output "threads: mutexes, condition variables and sleeps work" '^threads ok$' cat "$out"
+
+# --- Alarm and interrupts, batched and immediate -----------------------------
+for mode in batched immediate; do
+	echo "$mode" > /sys/module/denali/parameters/irq_delivery
+	check_output "irq_delivery reads back $mode" "^$mode\$" cat /sys/module/denali/parameters/irq_delivery
+	# busy=1: the ticker computes with interrupts on between ticks, so every
+	# tick comes through an injected interrupt (an idle guest polls instead).
+	denalictl create "tick-$mode" --image /guests/ticker.elf --cmdline "hz=50 n=40 busy=1"
+	denalictl start "tick-$mode"
+	wait_for 300 vm_ended "tick-$mode"
+	check "$mode, ticker halts with 0" halted0 "tick-$mode"
+	denalictl console "tick-$mode" > "$out"
+	check_output "$mode, ticker got all 40 timer interrupts" '^ticker done ticks=40 irqs=[1-9]' cat "$out"
+	# Every alarm raised TIMER once, and every injection reached the guest's handler.
+	expect_eq "$mode, module raised 40 interrupt bits" "$(vm_num "tick-$mode" irqs_raised)" 40
+	expect_eq "$mode, 40 alarms armed and one cancelled" "$(vm_num "tick-$mode" alarm)" 41
+	expect_eq "$mode, the guest saw every interrupt the module injected" \
+		"$(sed -n 's/^ticker done .*irqs=\([0-9]*\).*/\1/p' "$out")" "$(vm_num "tick-$mode" irqs_injected)"
+	expect_ge "$mode, batches were delivered" "$(vm_num "tick-$mode" irq_batches)" 40
+	denalictl destroy "tick-$mode"
+done
+echo batched > /sys/module/denali/parameters/irq_delivery
+check_fails "irq_delivery refuses other modes" any sh -c 'echo sometimes > /sys/module/denali/parameters/irq_delivery'
+
+# --- Console input: echo round trip, a wake-up long before any timeout -------
+denalictl create echo1 --image /guests/echo.elf
+denalictl start echo1
+wait_for 60 sh -c 'denalictl console echo1 | grep -q "^echo ready"'
+check "echo is idle, waiting for input" sh -c '[ "$(denalictl show echo1 -j | sed -n "s/.*\"idles\": *\([0-9]*\).*/\1/p")" -ge 1 ]'
+wake0=$(vm_num echo1 wake_timeout)
+printf 'hello denali\nsecond line\nquit\n' | timeout 120 denalictl console -f echo1 > "$out" 2>&1
+check_output "echo returns the first line" '^hello denali$' cat "$out"
+check_output "echo returns the second line" '^second line$' cat "$out"
+check_output "echo says bye on quit" '^echo bye$' cat "$out"
+check "echo halts with 0" halted0 echo1
+expect_ge "echo was woken by console interrupts" "$(vm_num echo1 wake_irq)" 1
+expect_eq "echo never woke for a timeout" "$(vm_num echo1 wake_timeout)" "$wake0"
+expect_ge "console_read hypercalls counted" "$(vm_num echo1 console_read)" 1
+check_fails "console input to an ended VM is refused" 1 sh -c 'echo late | denalictl console echo1'
+denalictl destroy echo1
+
+# --- A guest that idles with interrupts off: asleep, costs nothing, stoppable -
+denalictl create cli1 --image /guests/bad-idlecli.elf
+denalictl start cli1
+sleep 2
+q0=$(vm_num cli1 quanta)
+sleep 3
+q1=$(vm_num cli1 quanta)
+check_output "bad-idlecli is still running" '^running$' vm_field cli1 state
+expect_eq "bad-idlecli used no quantum in 3 s" "$q1" "$q0"
+echo x | denalictl console cli1 > /dev/null 2>&1
+wait_for 10 sh -c "[ \$(denalictl show cli1 -j | sed -n 's/.*\"wake_irq\": *\([0-9]*\).*/\1/p') -ge 1 ]"
+expect_ge "bad-idlecli wakes for an interrupt bit" "$(vm_num cli1 wake_irq)" 1
+check "bad-idlecli stops on request" denalictl stop cli1
+check_output "bad-idlecli is stopped" '^stopped$' vm_field cli1 state
+denalictl destroy cli1
+
+# --- A spinner beside a sleeper on ONE worker: wake-ups stay on time ---------
+# The bound: a wake-up may wait for the spinner's quantum (1 ms) and the
+# emulator's timer noise; 200 ms is two orders of magnitude above that and
+# far below "never", which is what a spinner that starves its worker gives.
+BOUND_US=200000
+check "reload with one worker" sh -c 'rmmod denali && insmod /lib/modules/denali/denali.ko workers=1'
+denalictl create spin1 --image /guests/spinner.elf
+denalictl start spin1
+denalictl create sleep1 --image /guests/sleeper.elf --cmdline "n=20 ms=50"
+denalictl start sleep1
+wait_for 300 vm_ended sleep1
+check "sleeper beside a spinner halts with 0" halted0 sleep1
+denalictl console sleep1 > "$out"
+check_output "sleeper woke 20 times" '^sleeper done n=20 ' cat "$out"
+max=$(sed -n 's/^sleeper done n=[0-9]* max_drift_us=\([0-9]*\).*/\1/p' "$out")
+if [ -n "$max" ] && [ "$max" -le $BOUND_US ]; then
+	pass "sleeper's worst wake-up beside a spinner within ${BOUND_US} us (${max} us)"
+else
+	fail "sleeper's worst wake-up beside a spinner within ${BOUND_US} us" "max_drift_us='$max'"
+fi
+check_output "the spinner still runs" '^running$' vm_field spin1 state
+expect_ge "the spinner got many quanta" "$(vm_num spin1 quanta)" 20
+expect_eq "both share worker 0" "$(vm_num spin1 worker)$(vm_num sleep1 worker)" 00
+check "stop the spinner" denalictl stop spin1
+denalictl destroy spin1
+denalictl destroy sleep1
+
+# --- Worker assignment: new VMs go to the least loaded worker ----------------
+check "reload with two workers" sh -c 'rmmod denali && insmod /lib/modules/denali/denali.ko workers=2'
+for i in 0 1 2 3; do
+	denalictl create "w$i" --image /guests/sleeper.elf --cmdline "n=100000 ms=100"
+	denalictl start "w$i"
+done
+w=$(for i in 0 1 2 3; do vm_num "w$i" worker; done | sort | tr -d '\n')
+expect_eq "4 VMs spread 2 and 2 over the workers" "$w" 0011
+for i in 0 1 2 3; do denalictl destroy "w$i"; done
+
+# --- Many VMs alive at once, each idling with timeouts, all making progress ---
+check "reload with the default workers" sh -c 'rmmod denali && insmod /lib/modules/denali/denali.ko'
+i=0 bad=0
+while [ $i -lt $MANY ]; do
+	denalictl create "s$i" --mem 2M --image /guests/sleeper.elf --cmdline "n=5 ms=3000" > /dev/null || bad=$((bad + 1))
+	i=$((i + 1))
+done
+expect_eq "$MANY sleepers created" "$bad" 0
+t0=$(cut -d' ' -f1 /proc/uptime)
+i=0 bad=0
+while [ $i -lt $MANY ]; do
+	denalictl start "s$i" || bad=$((bad + 1))
+	i=$((i + 1))
+done
+expect_eq "$MANY sleepers started" "$bad" 0
+running=$(denalictl list -j | grep -o '"state": *"running"' | wc -l)
+echo "  ($running running right after the last start, $(cut -d' ' -f1 /proc/uptime) s, started at $t0 s)"
+# Each sleeps 5 x 3 s: starting them all takes less than that.
+expect_eq "all $MANY alive at once" "$running" "$MANY"
+check_output "their resident pages are counted" '"resident_pages": *[1-9]' denalictl stats -j
+wait_for 1200 sh -c "[ \$(denalictl list -j | grep -o '\"state\": *\"running\"' | wc -l) -eq 0 ]"
+i=0 bad=0 why=
+while [ $i -lt $MANY ]; do
+	if ! halted0 "s$i"; then
+		bad=$((bad + 1))
+		[ -n "$why" ] || why="s$i: $(denalictl show "s$i" | tr '\n' ' ' | cut -c1-200)"
+	elif [ "$(vm_num "s$i" wake_timeout)" -lt 5 ]; then
+		bad=$((bad + 1))
+		[ -n "$why" ] || why="s$i woke $(vm_num "s$i" wake_timeout) times by timeout"
+	fi
+	i=$((i + 1))
+done
+if [ $bad -eq 0 ]; then
+	pass "$MANY sleepers each woke 5 times by timeout and halted with 0"
+else
+	fail "$MANY sleepers each woke 5 times by timeout and halted with 0" "$bad did not: $why"
+fi
+idles=$(stats_num idles)
+expect_ge "module-wide idles count every sleep" "$idles" $((MANY * 5))
+t=$(date +%s)
+check "destroy $MANY VMs" sh -c "i=0; while [ \$i -lt $MANY ]; do denalictl destroy s\$i || exit 1; i=\$((i + 1)); done"
+check_output "no VM left" '^\[\]$' denalictl list -j
+expect_ge "totals survive destroyed VMs" "$(stats_num idles)" "$idles"
+
+check "unload" unload_denali
+check_kernel_log "sched kernel log clean"
