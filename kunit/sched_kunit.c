@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: the scheduler's hardware-free logic: worker assignment, the run
- * queue's order, IDLE deadlines, the sleeper timer's next expiry, and the
- * delivery of pending interrupt bits to a registers page.
+ * queue's order, where a waking VM goes, IDLE deadlines, the sleeper
+ * timer's next expiry, and the delivery of pending interrupt bits to a
+ * registers page.
  */
 #include <kunit/test.h>
 #include <linux/ktime.h>
@@ -64,6 +65,27 @@ static void next_expiry_test(struct kunit *test)
 			(u64)KTIME_MAX);
 	KUNIT_EXPECT_EQ(test, denali_sched_next_expiry(DN_SCHED_QUEUED, 500, 700), 700ULL);
 	KUNIT_EXPECT_EQ(test, denali_sched_next_expiry(DN_SCHED_OFF, 500, 0), (u64)KTIME_MAX);
+}
+
+/*
+ * A waking VM goes first only with some of its quantum left: one that
+ * idles briefly over and over gets at most a quantum per round.
+ */
+static void wake_where_test(struct kunit *test)
+{
+	s64 budget = 300;
+
+	KUNIT_EXPECT_EQ(test, denali_sched_wake_where(&budget, 1000), DN_RUNQ_WOKEN);
+	KUNIT_EXPECT_EQ(test, budget, 300LL);
+	budget = 1;
+	KUNIT_EXPECT_EQ(test, denali_sched_wake_where(&budget, 1000), DN_RUNQ_WOKEN);
+	budget = 0;
+	KUNIT_EXPECT_EQ(test, denali_sched_wake_where(&budget, 1000), DN_RUNQ_READY);
+	KUNIT_EXPECT_EQ(test, budget, 1000LL);
+	/* Overdrawn (the last exit ran past the quantum): the back, refilled. */
+	budget = -5000;
+	KUNIT_EXPECT_EQ(test, denali_sched_wake_where(&budget, 1000), DN_RUNQ_READY);
+	KUNIT_EXPECT_EQ(test, budget, 1000LL);
 }
 
 static struct denali_sched_ent *ents(struct kunit *test, int n)
@@ -187,6 +209,7 @@ static struct kunit_case denali_sched_cases[] = {
 	KUNIT_CASE(pick_worker_spreads_test),
 	KUNIT_CASE(deadline_test),
 	KUNIT_CASE(next_expiry_test),
+	KUNIT_CASE(wake_where_test),
 	KUNIT_CASE(runq_round_robin_test),
 	KUNIT_CASE(runq_woken_first_test),
 	KUNIT_CASE(runq_move_first_test),

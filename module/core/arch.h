@@ -16,6 +16,8 @@ struct denali_npt_fmt;
  * @npt_fmt: the entry format of its nested page tables (EPT or NPT)
  * @npt_tables_writable: map the shared guest page tables writable in the
  *	nested tables (AMD-V's nested walk wants it; VT-x maps them read-only)
+ * @quantum_timer: the backend bounds every entry by the quantum itself
+ *	(the VMX preemption timer); else the scheduler arms an hrtimer
  * @hypercall_insn: the 3-byte instruction the trampoline holds
  * @probe: check, on the boot CPU, that the CPU has everything the backend
  *	needs (and that firmware left it enabled). On failure, print one
@@ -45,6 +47,7 @@ struct denali_arch_ops {
 	const char *vendor;
 	const struct denali_npt_fmt *npt_fmt;
 	bool npt_tables_writable;
+	bool quantum_timer;
 	u8 hypercall_insn[3];
 	int (*probe)(void);
 	bool (*in_use)(void);

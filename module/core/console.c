@@ -92,22 +92,33 @@ int denali_console_write(struct denali_console *con, const void *data, size_t le
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_console_write);
 
+/*
+ * Copies up to @len bytes out of a ring of @size bytes, from *@tail up to
+ * @head, and advances *@tail; under the console's lock. Returns how many.
+ */
+static size_t ring_take(const u8 *ring, size_t size, u64 *tail, u64 head,
+			u8 *out, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len && *tail < head) {
+		size_t off = *tail % size;
+		size_t n = min3(len - done, size - off, (size_t)(head - *tail));
+
+		memcpy(out + done, ring + off, n);
+		*tail += n;
+		done += n;
+	}
+	return done;
+}
+
 /* Takes up to @len bytes of output, oldest first; returns how many. */
 size_t denali_console_read(struct denali_console *con, void *data, size_t len)
 {
-	size_t done = 0;
-	u8 *p = data;
+	size_t done;
 
 	spin_lock(&con->lock);
-	while (done < len && con->tail < con->head) {
-		size_t off = con->tail % RING;
-		size_t n = min3(len - done, (size_t)(RING - off),
-				(size_t)(con->head - con->tail));
-
-		memcpy(p + done, con->buf + off, n);
-		con->tail += n;
-		done += n;
-	}
+	done = ring_take(con->buf, RING, &con->tail, con->head, data, len);
 	spin_unlock(&con->lock);
 	return done;
 }
@@ -158,19 +169,10 @@ EXPORT_SYMBOL_IF_KUNIT(denali_console_input);
 /* The guest takes up to @len bytes of input (CONSOLE_READ); returns how many. */
 size_t denali_console_input_take(struct denali_console *con, void *data, size_t len)
 {
-	size_t done = 0;
-	u8 *p = data;
+	size_t done;
 
 	spin_lock(&con->lock);
-	while (done < len && con->in_tail < con->in_head) {
-		size_t off = con->in_tail % IN_RING;
-		size_t n = min3(len - done, (size_t)(IN_RING - off),
-				(size_t)(con->in_head - con->in_tail));
-
-		memcpy(p + done, con->in_buf + off, n);
-		con->in_tail += n;
-		done += n;
-	}
+	done = ring_take(con->in_buf, IN_RING, &con->in_tail, con->in_head, data, len);
 	spin_unlock(&con->lock);
 	if (done)
 		wake_up_interruptible(&con->wait);

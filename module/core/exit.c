@@ -74,19 +74,31 @@ static void skip_insn(struct denali_vcpu *vcpu)
 
 /*
  * IDLE for @timeout_ns (DENALI_IDLE_FOREVER: until an interrupt). It does
- * not sleep at all when an interrupt bit is pending already, and a
- * timeout of 0 only gives up the rest of the quantum.
+ * not sleep at all when an interrupt bit is pending already. Bits still
+ * in the module go to the registers page now, where the guest looks for
+ * them (with an interrupt, if it has them enabled, as after HLT), and the
+ * guest goes on. Bits it left untaken in its page mean it idles without
+ * looking: then it sleeps for one quantum at most (or until a new bit),
+ * so a guest that ignores its interrupts and idles in a loop costs an
+ * exit per quantum, not a storm of them. A timeout of 0 only gives up
+ * the rest of the quantum.
  */
 static int idle(struct denali_vcpu *vcpu, u64 timeout_ns)
 {
 	struct denali_vm *vm = vcpu->vm;
+	u64 now;
 
 	if (!timeout_ns)
 		return DN_RUN_YIELD;
-	if (denali_sched_pending(vm))
+	if (atomic_read(&vm->sched.pending)) {
+		denali_sched_deliver(vm);
 		return DN_RUN_CONTINUE;
-	vm->sched.idle_deadline = timeout_ns == DENALI_IDLE_FOREVER ? KTIME_MAX :
-				  denali_sched_deadline(ktime_get_ns(), timeout_ns);
+	}
+	now = ktime_get_ns();
+	if (READ_ONCE(vm->regs->pending))
+		timeout_ns = min_t(u64, timeout_ns, denali_sched_quantum_ns());
+	vm->sched.idle_req = timeout_ns == DENALI_IDLE_FOREVER ? KTIME_MAX :
+			     denali_sched_deadline(now, timeout_ns);
 	return DN_RUN_IDLE;
 }
 
@@ -302,7 +314,7 @@ static u32 exit_kind(u32 reason)
  * Runs in the VM's worker, preemptible. Returns enum denali_run_result:
  * DN_RUN_CONTINUE to enter the guest again, DN_RUN_END when the VM's run
  * is over (halted or killed; state recorded), DN_RUN_IDLE to sleep until
- * vm->sched.idle_deadline or an interrupt, DN_RUN_YIELD to end the quantum.
+ * vm->sched.idle_req or an interrupt, DN_RUN_YIELD to end the quantum.
  */
 int denali_handle_exit(struct denali_vcpu *vcpu)
 {

@@ -52,7 +52,7 @@ int denali_run_start(struct denali_vm *vm, const char **why)
 
 	mutex_lock(&vm->run_lock);
 	*why = NULL;
-	if (READ_ONCE(vm->dead)) {
+	if (READ_ONCE(vm->dead) || vm->run_closed) {
 		*why = "VM is being destroyed";
 		ret = -ENODEV;
 		goto out;
@@ -117,6 +117,8 @@ int denali_run_stop(struct denali_vm *vm, const char **why)
 void denali_run_teardown(struct denali_vm *vm)
 {
 	mutex_lock(&vm->run_lock);
+	/* A start waiting for the lock must not bring it back to life. */
+	vm->run_closed = true;
 	denali_sched_stop(vm);
 	release_cpu_state(vm);
 	vm->regs = NULL;

@@ -49,11 +49,22 @@
 
 unsigned int denali_quantum_us = 1000;
 module_param_named(quantum_us, denali_quantum_us, uint, 0444);
-MODULE_PARM_DESC(quantum_us, "Scheduling quantum of a VM, in microseconds (default 1000)");
+MODULE_PARM_DESC(quantum_us, "Scheduling quantum of a VM, in microseconds (default 1000, at least 10)");
+
+/* The quantum in nanoseconds; a quantum shorter than 10 us would be all overhead. */
+static s64 quantum_ns(void)
+{
+	return (s64)max(READ_ONCE(denali_quantum_us), 10U) * NSEC_PER_USEC;
+}
+
+u64 denali_sched_quantum_ns(void)
+{
+	return quantum_ns();
+}
 
 static unsigned int nr_workers_param;
 module_param_named(workers, nr_workers_param, uint, 0444);
-MODULE_PARM_DESC(workers, "Worker threads running VMs (default 0: one per online CPU)");
+MODULE_PARM_DESC(workers, "Worker threads running VMs (default 0: one per online CPU); reads back how many run");
 
 static enum denali_irq_mode irq_mode = DN_IRQ_BATCHED;
 static const char *const irq_mode_names[] = {
@@ -92,6 +103,7 @@ MODULE_PARM_DESC(irq_delivery, "How interrupts reach VMs: batched (at the next q
  * @nr_vms: VMs assigned to it and not ended
  * @quantum_timer: makes the guest exit when its quantum is over, where
  *	the backend has no timer of its own for that
+ * @quantum_cpu: the CPU @quantum_timer is armed on
  * @task: the thread
  * @id: its number, shown with the VMs
  */
@@ -102,6 +114,7 @@ struct denali_worker {
 	bool kick;
 	unsigned int nr_vms;
 	struct hrtimer quantum_timer;
+	int quantum_cpu;
 	struct task_struct *task;
 	unsigned int id;
 };
@@ -257,11 +270,35 @@ static void arm_timer(struct denali_sched_ent *ent)
 		hrtimer_start(&ent->timer, ns_to_ktime(next), HRTIMER_MODE_ABS);
 }
 
-/* @ent leaves its sleep and goes first in line; under the worker's lock. */
+/**
+ * denali_sched_wake_where - where a VM waking from IDLE is queued
+ * @budget: what is left of its quantum; refilled to @quantum if nothing is
+ * @quantum: a full quantum
+ *
+ * Returns DN_RUNQ_WOKEN (before the VMs that used up their quantum) while
+ * the VM has some of its quantum left, else DN_RUNQ_READY (the back).
+ */
+enum denali_runq_where denali_sched_wake_where(s64 *budget, s64 quantum)
+{
+	if (*budget > 0)
+		return DN_RUNQ_WOKEN;
+	*budget = quantum;
+	return DN_RUNQ_READY;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_sched_wake_where);
+
+/*
+ * @ent leaves its sleep; under the worker's lock. It goes before the VMs
+ * that used up their quantum if it has some of its own quantum left:
+ * the woken VM's priority is the rest of its quantum, not a new one, so
+ * a VM that idles briefly over and over cannot take more than a quantum
+ * per round of the queue. One that has none left goes to the back, with
+ * a fresh quantum, like a VM whose quantum ran out.
+ */
 static void wake_locked(struct denali_worker *w, struct denali_sched_ent *ent)
 {
 	ent->state = DN_SCHED_QUEUED;
-	denali_runq_add(&w->rq, ent, DN_RUNQ_WOKEN);
+	denali_runq_add(&w->rq, ent, denali_sched_wake_where(&ent->budget, quantum_ns()));
 }
 
 /*
@@ -281,10 +318,15 @@ static bool raise_locked(struct denali_worker *w, struct denali_sched_ent *ent,
 		ent_vm(ent)->stats.wake_irq++;
 		wake = true;
 	}
-	if (denali_sched_irq_mode() == DN_IRQ_IMMEDIATE && ent->state != DN_SCHED_OFF) {
-		/* Switch to it at once: first in line, and end what runs now. */
-		if (ent->state == DN_SCHED_QUEUED)
-			denali_runq_move_first(&w->rq, ent);
+	/*
+	 * Immediate: switch to it at once, first in line, and end what runs
+	 * now; not if it runs already (the bits wait for its next quantum),
+	 * nor if it has used up its quantum of this round (no VM gets more
+	 * than that by having interrupts raised for it).
+	 */
+	if (denali_sched_irq_mode() == DN_IRQ_IMMEDIATE &&
+	    ent->state == DN_SCHED_QUEUED && ent->budget > 0) {
+		denali_runq_move_first(&w->rq, ent);
 		if (w->cur) {
 			WRITE_ONCE(w->kick, true);
 			*kick = true;
@@ -326,12 +368,6 @@ void denali_sched_raise(struct denali_vm *vm, u32 bits)
 	wake = raise_locked(w, ent, bits, &kick);
 	spin_unlock_irqrestore(&w->lock, flags);
 	kick_worker(w, wake, kick);
-}
-
-/* Whether an interrupt bit waits for @vm, in the module or in its registers page. */
-bool denali_sched_pending(struct denali_vm *vm)
-{
-	return atomic_read(&vm->sched.pending) || READ_ONCE(vm->regs->pending);
 }
 
 static enum hrtimer_restart vm_timer_fn(struct hrtimer *t)
@@ -392,6 +428,7 @@ void denali_sched_ent_init(struct denali_vm *vm)
 	atomic_set(&ent->pending, 0);
 	atomic64_set(&ent->raised, 0);
 	ent->idle_deadline = KTIME_MAX;
+	ent->idle_req = KTIME_MAX;
 	hrtimer_init(&ent->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	ent->timer.function = vm_timer_fn;
 	init_completion(&ent->done);
@@ -432,6 +469,7 @@ void denali_sched_attach(struct denali_vm *vm)
 	spin_lock_irq(&w->lock);
 	w->nr_vms++;
 	WRITE_ONCE(ent->worker, w);
+	ent->budget = quantum_ns();
 	ent->state = DN_SCHED_QUEUED;
 	denali_runq_add(&w->rq, ent, DN_RUNQ_READY);
 	spin_unlock_irq(&w->lock);
@@ -439,31 +477,54 @@ void denali_sched_attach(struct denali_vm *vm)
 	wake_up_process(w->task);
 }
 
+/* The worker has let go of @vm for good (not under its lock). */
+static void release_vm(struct denali_vm *vm)
+{
+	hrtimer_cancel(&vm->sched.timer);
+	complete_all(&vm->sched.done);
+}
+
 /**
  * denali_sched_stop - make a VM's worker let go of it, and wait for that
  * @vm: the VM
  *
- * A VM that still runs ends in state stopped. Returns at once for a VM
- * that never started; safe to call more than once.
+ * A VM that still runs ends in state stopped. A queued or sleeping one is
+ * taken off its worker right here; only one that is running its quantum
+ * now is waited for (at most the rest of one exit). Returns at once for a
+ * VM that never started; safe to call more than once.
  */
 void denali_sched_stop(struct denali_vm *vm)
 {
 	struct denali_sched_ent *ent = &vm->sched;
 	struct denali_worker *w = READ_ONCE(ent->worker);
-	bool kick = false;
+	bool kick = false, taken = false;
 
 	if (!w)
 		return;
 	spin_lock_irq(&w->lock);
 	WRITE_ONCE(ent->stop, true);
-	if (ent->state == DN_SCHED_IDLE)
-		wake_locked(w, ent);
-	if (w->cur == vm) {
+	switch (ent->state) {
+	case DN_SCHED_QUEUED:
+		list_del_init(&ent->node);
+		fallthrough;
+	case DN_SCHED_IDLE:
+		ent->state = DN_SCHED_OFF;
+		ent->alarm = 0;
+		w->nr_vms--;
+		taken = true;
+		break;
+	case DN_SCHED_RUNNING:
 		WRITE_ONCE(w->kick, true);
 		kick = true;
+		break;
 	}
 	spin_unlock_irq(&w->lock);
-	kick_worker(w, true, kick);
+	if (taken) {
+		denali_run_set_state(vm, DENALI_VM_STATE_STOPPED);
+		release_vm(vm);
+		return;
+	}
+	kick_worker(w, false, kick);
 	wait_for_completion(&ent->done);
 }
 
@@ -486,20 +547,47 @@ void denali_sched_regs_setup(struct denali_regs *regs)
 	regs->tsc_mult = clock_mult;
 }
 
-/*
- * The start of a quantum: the clock, the pending bits (one batch), and
- * one interrupt at the guest's vector if any bit waits.
+/**
+ * denali_sched_deliver - hand a VM's raised bits to its registers page now
+ * @vm: the VM, whose worker runs it and calls this
+ *
+ * One batch; and one interrupt at the guest's vector on the next entry if
+ * a bit is pending and the guest can take it. At the start of every
+ * quantum, and when IDLE or HLT find bits waiting in the module (the
+ * guest, which checked its page, could not see them yet).
  */
+void denali_sched_deliver(struct denali_vm *vm)
+{
+	u32 bits = atomic_xchg(&vm->sched.pending, 0);
+
+	vm->vcpu->irq_vector = denali_irq_deliver(vm->regs, bits);
+	if (bits)
+		vm->stats.irq_batches++;
+}
+
+/* The start of a quantum: the clock, then the pending bits. */
 static void begin_quantum(struct denali_vm *vm)
 {
 	struct denali_regs *regs = vm->regs;
-	u32 bits = atomic_xchg(&vm->sched.pending, 0);
 
 	regs->time_tsc = rdtsc_ordered();
 	regs->time_ns = ktime_get_ns();
-	vm->vcpu->irq_vector = denali_irq_deliver(regs, bits);
-	if (bits)
-		vm->stats.irq_batches++;
+	denali_sched_deliver(vm);
+}
+
+/*
+ * Arm the quantum timer for @end on this CPU, if it is not armed here
+ * already: handling an exit may sleep, and the worker may wake up on
+ * another CPU, where the old timer would not make the guest exit.
+ */
+static void arm_quantum_timer(struct denali_worker *w, u64 end, bool fresh)
+{
+	int cpu = raw_smp_processor_id();
+
+	if (denali_arch->quantum_timer || (!fresh && cpu == w->quantum_cpu))
+		return;
+	w->quantum_cpu = cpu;
+	hrtimer_start(&w->quantum_timer, ns_to_ktime(end), HRTIMER_MODE_ABS_PINNED);
 }
 
 static enum hrtimer_restart quantum_timer_fn(struct hrtimer *t)
@@ -511,21 +599,23 @@ static enum hrtimer_restart quantum_timer_fn(struct hrtimer *t)
 /* Runs @vm for one quantum on worker @w; returns why the quantum ended. */
 static enum denali_run_result run_quantum(struct denali_worker *w, struct denali_vm *vm)
 {
+	struct denali_sched_ent *ent = &vm->sched;
 	struct denali_vcpu *vcpu = vm->vcpu;
-	u64 quantum = (u64)READ_ONCE(denali_quantum_us) * NSEC_PER_USEC;
-	u64 start = ktime_get_ns(), end = start + quantum;
+	u64 start = ktime_get_ns(), end = start + max_t(s64, ent->budget, 0);
 	enum denali_run_result res;
+	u64 now;
 	int ret;
 
 	vm->stats.quanta++;
 	begin_quantum(vm);
-	hrtimer_start(&w->quantum_timer, ns_to_ktime(quantum), HRTIMER_MODE_REL_PINNED);
+	arm_quantum_timer(w, end, true);
 	for (;;) {
-		if (READ_ONCE(vm->sched.stop)) {
+		if (READ_ONCE(ent->stop)) {
 			denali_run_set_state(vm, DENALI_VM_STATE_STOPPED);
 			res = DN_RUN_END;
 			break;
 		}
+		arm_quantum_timer(w, end, false);
 		ret = denali_arch->vcpu_run(vcpu);
 		if (vcpu->irq_injected) {
 			vcpu->irq_injected = false;
@@ -561,7 +651,9 @@ static enum denali_run_result run_quantum(struct denali_worker *w, struct denali
 	}
 	hrtimer_cancel(&w->quantum_timer);
 	vcpu->irq_vector = 0;
-	vm->stats.run_ns += ktime_get_ns() - start;
+	now = ktime_get_ns();
+	vm->stats.run_ns += now - start;
+	ent->budget -= now - start;
 	return res;
 }
 
@@ -592,7 +684,9 @@ static void park(struct denali_worker *w, struct denali_vm *vm, enum denali_run_
 		w->nr_vms--;
 		break;
 	case DN_RUN_IDLE:
-		if (!READ_ONCE(ent->stop) && !denali_sched_pending(vm)) {
+		ent->idle_deadline = ent->idle_req;
+		/* Only new bits: ones left in the page do not end a sleep (see idle()). */
+		if (!READ_ONCE(ent->stop) && !atomic_read(&ent->pending)) {
 			ent->state = DN_SCHED_IDLE;
 			vm->stats.idles++;
 			arm_timer(ent);
@@ -602,19 +696,16 @@ static void park(struct denali_worker *w, struct denali_vm *vm, enum denali_run_
 		wake_locked(w, ent);
 		break;
 	default:
+		/* Its quantum is over (or it gave it up): the back, a fresh one. */
 		ent->state = DN_SCHED_QUEUED;
-		/* Immediate mode: an interrupt for it ended the quantum; it goes on. */
-		denali_runq_add(&w->rq, ent,
-				denali_sched_irq_mode() == DN_IRQ_IMMEDIATE &&
-				atomic_read(&ent->pending) ? DN_RUNQ_FIRST : DN_RUNQ_READY);
+		ent->budget = quantum_ns();
+		denali_runq_add(&w->rq, ent, DN_RUNQ_READY);
 		break;
 	}
 	spin_unlock_irq(&w->lock);
 
-	if (res == DN_RUN_END) {
-		hrtimer_cancel(&ent->timer);
-		complete_all(&ent->done);
-	}
+	if (res == DN_RUN_END)
+		release_vm(vm);
 }
 
 static int worker_fn(void *arg)
@@ -664,7 +755,7 @@ int denali_sched_init(void)
 		spin_lock_init(&w->lock);
 		denali_runq_init(&w->rq);
 		w->id = i;
-		hrtimer_init(&w->quantum_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
+		hrtimer_init(&w->quantum_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_PINNED);
 		w->quantum_timer.function = quantum_timer_fn;
 		w->task = kthread_run(worker_fn, w, "denali/w%u", i);
 		if (IS_ERR(w->task)) {
@@ -675,6 +766,7 @@ int denali_sched_init(void)
 		}
 		nr_workers = i + 1;
 	}
+	nr_workers_param = nr_workers;
 	return 0;
 }
 

@@ -35,7 +35,10 @@ enum denali_irq_mode {
  * @stop: the VM is to stop at the next exit
  * @pending: interrupt bits raised and not yet delivered to the registers page
  * @raised: interrupt bits ever raised (a counter, read into the VM's stats)
- * @idle_deadline: while IDLE, when the sleep times out (ktime ns; KTIME_MAX: never)
+ * @budget: what is left of its quantum in this round of the queue (ns)
+ * @idle_req: the deadline its last IDLE asked for, set by its worker
+ * @idle_deadline: while IDLE, when the sleep times out (ktime ns; KTIME_MAX:
+ *	never); under the worker's lock
  * @alarm: the guest's alarm (ktime ns; 0: none)
  * @timer: fires at the earlier of @idle_deadline and @alarm
  * @done: completed when the worker lets go of the VM for good
@@ -47,6 +50,8 @@ struct denali_sched_ent {
 	bool stop;
 	atomic_t pending;
 	atomic64_t raised;
+	s64 budget;
+	u64 idle_req;
 	u64 idle_deadline;
 	u64 alarm;
 	struct hrtimer timer;
@@ -69,7 +74,7 @@ enum denali_runq_where {
 enum denali_run_result {
 	DN_RUN_CONTINUE,	/* enter the guest again */
 	DN_RUN_END,		/* halted or killed: state recorded */
-	DN_RUN_IDLE,		/* sleep until vcpu->vm->sched.idle_deadline or an interrupt */
+	DN_RUN_IDLE,		/* sleep until vcpu->vm->sched.idle_req or an interrupt */
 	DN_RUN_YIELD,		/* end the quantum, stay runnable */
 };
 
@@ -85,7 +90,8 @@ void denali_sched_ent_init(struct denali_vm *vm);
 void denali_sched_attach(struct denali_vm *vm);
 void denali_sched_stop(struct denali_vm *vm);
 void denali_sched_raise(struct denali_vm *vm, u32 bits);
-bool denali_sched_pending(struct denali_vm *vm);
+void denali_sched_deliver(struct denali_vm *vm);
+u64 denali_sched_quantum_ns(void);
 void denali_sched_set_alarm(struct denali_vm *vm, u64 deadline);
 int denali_sched_worker_id(struct denali_vm *vm);
 void denali_sched_regs_setup(struct denali_regs *regs);
@@ -94,6 +100,7 @@ void denali_sched_regs_setup(struct denali_regs *regs);
 unsigned int denali_sched_pick_worker(const unsigned int *load, unsigned int n);
 u64 denali_sched_deadline(u64 now, u64 timeout_ns);
 u64 denali_sched_next_expiry(u32 state, u64 idle_deadline, u64 alarm);
+enum denali_runq_where denali_sched_wake_where(s64 *budget, s64 quantum);
 void denali_runq_init(struct denali_runq *rq);
 void denali_runq_add(struct denali_runq *rq, struct denali_sched_ent *ent,
 		     enum denali_runq_where how);

@@ -45,6 +45,7 @@ struct denali_vm {
 	 * stopped. @regs is the registers page, mapped for the module.
 	 */
 	struct mutex run_lock;
+	bool run_closed;		/* torn down: never to start again */
 	struct denali_vcpu *vcpu;
 	struct denali_npt npt;
 	struct denali_regs *regs;

@@ -92,6 +92,7 @@ struct vcpu_vmx {
 	u16 vpid;
 	u64 eptp;
 	u64 guest_kernel_gs_base;
+	unsigned long guest_cr2;	/* VT-x does not switch CR2 */
 };
 
 static struct vcpu_vmx *to_vmx(struct denali_vcpu *vcpu)
@@ -783,6 +784,13 @@ static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 		ret = -EINTR;
 		goto out;
 	}
+	/*
+	 * CR2 is the guest's while it runs: its #PF handler reads it, and a
+	 * redelivered #PF needs it. Another VM or the host may have changed
+	 * it since this guest last ran (and must not see the guest's).
+	 */
+	if (native_read_cr2() != vmx->guest_cr2)
+		native_write_cr2(vmx->guest_cr2);
 	rdmsrl(MSR_FS_BASE, fs_base);
 	vmcs_writel(HOST_FS_BASE, fs_base);
 	savesegment(ds, ds);
@@ -793,6 +801,7 @@ static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 	wrmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kernel_gs_base);
 
 	fail = __denali_vmx_enter(vcpu->regs, vmx->launched);
+	vmx->guest_cr2 = native_read_cr2();
 
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
@@ -844,6 +853,7 @@ const struct denali_arch_ops denali_vmx_ops = {
 	.vendor = "VT-x",
 	.npt_fmt = &denali_ept_fmt,
 	.npt_tables_writable = false,
+	.quantum_timer = false,
 	.hypercall_insn = { 0x0f, 0x01, 0xc1 },		/* vmcall */
 	.probe = vmx_probe,
 	.in_use = vmx_in_use,

@@ -39,7 +39,6 @@ halted0() {
 
 dmesg_mark
 load_denali || { fail "load" "insmod failed"; exit 0; }
-nworkers=$(cat /sys/module/denali/parameters/workers)
 check_output "stats shows the workers" '"workers": *[1-9]' denalictl stats -j
 
 # --- The thread library and the command line --------------------------------
@@ -132,55 +131,51 @@ denalictl destroy spin1
 denalictl destroy sleep1
 
 # --- Worker assignment: new VMs go to the least loaded worker ----------------
+# workers=2 caps the pool at 2; a one-CPU machine has one worker whatever it asks.
 check "reload with two workers" sh -c 'rmmod denali && insmod /lib/modules/denali/denali.ko workers=2'
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+if [ "$ncpu" -ge 2 ]; then want=0011; else want=0000; fi
+expect_eq "workers=2 reads back the workers started on $ncpu CPU(s)" \
+	"$(cat /sys/module/denali/parameters/workers)" "$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)"
 for i in 0 1 2 3; do
 	denalictl create "w$i" --image /guests/sleeper.elf --cmdline "n=100000 ms=100"
 	denalictl start "w$i"
 done
 w=$(for i in 0 1 2 3; do vm_num "w$i" worker; done | sort | tr -d '\n')
-expect_eq "4 VMs spread 2 and 2 over the workers" "$w" 0011
+expect_eq "4 VMs spread evenly over the workers" "$w" "$want"
 for i in 0 1 2 3; do denalictl destroy "w$i"; done
 
 # --- Many VMs alive at once, each idling with timeouts, all making progress ---
+# Sleepers that wake every second for ever: all must be running at once,
+# and every one of them must keep waking up (by its IDLE timeout).
 check "reload with the default workers" sh -c 'rmmod denali && insmod /lib/modules/denali/denali.ko'
 i=0 bad=0
 while [ $i -lt $MANY ]; do
-	denalictl create "s$i" --mem 2M --image /guests/sleeper.elf --cmdline "n=5 ms=3000" > /dev/null || bad=$((bad + 1))
+	denalictl create "s$i" --mem 2M --image /guests/sleeper.elf --cmdline "n=1000000 ms=1000" > /dev/null || bad=$((bad + 1))
 	i=$((i + 1))
 done
 expect_eq "$MANY sleepers created" "$bad" 0
-t0=$(cut -d' ' -f1 /proc/uptime)
 i=0 bad=0
 while [ $i -lt $MANY ]; do
 	denalictl start "s$i" || bad=$((bad + 1))
 	i=$((i + 1))
 done
 expect_eq "$MANY sleepers started" "$bad" 0
-running=$(denalictl list -j | grep -o '"state": *"running"' | wc -l)
-echo "  ($running running right after the last start, $(cut -d' ' -f1 /proc/uptime) s, started at $t0 s)"
-# Each sleeps 5 x 3 s: starting them all takes less than that.
-expect_eq "all $MANY alive at once" "$running" "$MANY"
+expect_eq "all $MANY alive at once" "$(denalictl list -j | grep -o '"state": *"running"' | wc -l)" "$MANY"
+# woke_at_least N: how many VMs have woken N or more times by timeout.
+woke_at_least() {
+	denalictl list -j | sed 's/"id":/\n/g' |
+		awk -v n="$1" 'match($0, /"wake_timeout": *[0-9]+/) {
+			v = substr($0, RSTART, RLENGTH); sub(/.*: */, "", v); if (v + 0 >= n) c++ }
+			END { print c + 0 }'
+}
+all_woke() { [ "$(woke_at_least 3)" -eq "$MANY" ]; }
+wait_for 600 all_woke
+expect_eq "every one of the $MANY sleepers woke 3 times by timeout" "$(woke_at_least 3)" "$MANY"
+expect_eq "and all $MANY still run" "$(denalictl list -j | grep -o '"state": *"running"' | wc -l)" "$MANY"
 check_output "their resident pages are counted" '"resident_pages": *[1-9]' denalictl stats -j
-wait_for 1200 sh -c "[ \$(denalictl list -j | grep -o '\"state\": *\"running\"' | wc -l) -eq 0 ]"
-i=0 bad=0 why=
-while [ $i -lt $MANY ]; do
-	if ! halted0 "s$i"; then
-		bad=$((bad + 1))
-		[ -n "$why" ] || why="s$i: $(denalictl show "s$i" | tr '\n' ' ' | cut -c1-200)"
-	elif [ "$(vm_num "s$i" wake_timeout)" -lt 5 ]; then
-		bad=$((bad + 1))
-		[ -n "$why" ] || why="s$i woke $(vm_num "s$i" wake_timeout) times by timeout"
-	fi
-	i=$((i + 1))
-done
-if [ $bad -eq 0 ]; then
-	pass "$MANY sleepers each woke 5 times by timeout and halted with 0"
-else
-	fail "$MANY sleepers each woke 5 times by timeout and halted with 0" "$bad did not: $why"
-fi
 idles=$(stats_num idles)
-expect_ge "module-wide idles count every sleep" "$idles" $((MANY * 5))
-t=$(date +%s)
+expect_ge "module-wide idles count every sleep" "$idles" $((MANY * 3))
 check "destroy $MANY VMs" sh -c "i=0; while [ \$i -lt $MANY ]; do denalictl destroy s\$i || exit 1; i=\$((i + 1)); done"
 check_output "no VM left" '^\[\]$' denalictl list -j
 expect_ge "totals survive destroyed VMs" "$(stats_num idles)" "$idles"

@@ -62,9 +62,11 @@ enum denali_hypercall {
 /*
  * IDLE(timeout_ns) takes the VM off the CPU until an interrupt bit is
  * pending for it or timeout_ns nanoseconds have passed, whichever comes
- * first, and returns 0. It returns at once if a bit is pending already
- * (in the module or in the registers page), so a guest that checks for
- * work with interrupts disabled and then idles cannot miss a wake-up.
+ * first, and returns 0. It returns at once if a bit was raised since the
+ * registers page was last filled (the bits are in the page when it
+ * returns), so a guest that checks for work with interrupts disabled and
+ * then idles cannot miss a wake-up. Bits left untaken in the page do not
+ * keep it awake: with them, it sleeps one quantum at most.
  * timeout_ns = 0 just yields the rest of the quantum; ~0 (DENALI_IDLE_FOREVER)
  * sleeps until an interrupt. A VM that idled is first in line when it
  * wakes. HLT with interrupts enabled is IDLE(DENALI_IDLE_FOREVER).
