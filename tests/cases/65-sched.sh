@@ -2,13 +2,8 @@
 # The scheduler: workers multiplexing many VMs, IDLE with timeouts, the
 # alarm and batched (and immediate) interrupts, console input, counters,
 # a spinner beside sleepers, and a guest idling with interrupts off.
-# denali-backends: svm
+# denali-backends: svm vmx
 # denali-timeout: 2400
-#
-# VT-x: run on its own in a fresh Bochs boot, this case passes in full
-# (56 of 56); inside the main Bochs boot, after the other cases, the test
-# VM stalled at different points of it in three runs out of three, for a
-# reason not found yet (issue 5's note). Until then it runs on AMD-V only.
 . /tests/vm/lib.sh
 
 # Bochs (VT-x) is about 100 times slower than QEMU: fewer VMs there.
@@ -113,10 +108,6 @@ denalictl destroy cli1
 # The bound: a wake-up may wait for the spinner's quantum (1 ms) and the
 # emulator's timer noise; 200 ms is two orders of magnitude above that and
 # far below "never", which is what a spinner that starves its worker gives.
-# Not on Bochs: a guest that never idles makes exits there that cost the
-# emulator much host time but advance its emulated clock very little, and
-# after the earlier cases of this boot the one-CPU test VM stalled in this
-# section (Documentation/testing.rst). It runs on AMD-V (QEMU).
 spinner_beside_sleeper() {
 	BOUND_US=200000
 	check "reload with one worker" sh -c 'rmmod denali && insmod /lib/modules/denali/denali.ko workers=1'
@@ -141,11 +132,7 @@ spinner_beside_sleeper() {
 	denalictl destroy spin1
 	denalictl destroy sleep1
 }
-if [ "$BACKEND" = vmx ]; then
-	echo "note: spinner beside a sleeper not run on Bochs (emulated-time stall, see Documentation/testing.rst)"
-else
-	spinner_beside_sleeper
-fi
+spinner_beside_sleeper
 
 # --- Worker assignment: new VMs go to the least loaded worker ----------------
 # workers=2 caps the pool at 2; a one-CPU machine has one worker whatever it asks.

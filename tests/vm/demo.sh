@@ -31,9 +31,8 @@ run denalictl console web1
 run denalictl show big
 
 # Bochs (VT-x) is about 100 times slower than QEMU: fewer sleepers there.
-# No spinner there either: see Documentation/testing.rst, "What does not run on Bochs".
 case "$backend" in
-*vmx*) many=20 spinner=false ;;
+*vmx*) many=20 spinner=true ;;
 *) many=100 spinner=true ;;
 esac
 say "The scheduler: $many sleeping VMs$($spinner && echo ', a spinner') and a ticker on $(cat /sys/module/denali/parameters/workers) worker thread(s)"
