@@ -3,6 +3,7 @@
 #include <linux/module.h>
 
 #include "core/arch.h"
+#include "core/nic.h"
 #include "core/sched.h"
 #include "core/vm.h"
 #include "ctl/netlink.h"
@@ -18,6 +19,9 @@ static int __init denali_init(void)
 	ret = denali_sched_init();
 	if (ret)
 		goto err_sched;
+	ret = denali_nic_init();
+	if (ret)
+		goto err_nic;
 	ret = denali_nl_init();
 	if (ret)
 		goto err_nl;
@@ -31,6 +35,8 @@ static int __init denali_init(void)
 err_dev:
 	denali_nl_exit();
 err_nl:
+	denali_nic_exit();
+err_nic:
 	denali_sched_exit();
 err_sched:
 	denali_arch_exit();
@@ -42,6 +48,7 @@ static void __exit denali_exit(void)
 	denali_dev_exit();
 	denali_vm_registry_exit();
 	denali_nl_exit();
+	denali_nic_exit();
 	denali_sched_exit();
 	denali_arch_exit();
 	pr_info("unloaded\n");

@@ -1,6 +1,6 @@
 #!/bin/bash
-# make check: compile checks, checkpatch, the QEMU (AMD-V) and Bochs (VT-x)
-# suites with KUnit; ends with one line "N passed, N failed" over all of them.
+# make check: compile checks, checkpatch, the YNL spec, host-side unit
+# tests, the QEMU (AMD-V) and Bochs (VT-x) suites with KUnit; ends with one line "N passed, N failed" over all of them.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=$1
@@ -16,6 +16,7 @@ step() {
 }
 
 for s in "scripts/compile-checks.sh $O" "scripts/checkpatch.sh $kdir $O" "scripts/ynl-check.sh $kdir $O" \
+	 "scripts/host-tests.sh $O" \
 	 "scripts/run-tests.sh svm $kdir $O" "scripts/run-tests.sh vmx $kdir $O"; do
 	step_start=$(date +%s)
 	# shellcheck disable=SC2086
@@ -28,7 +29,7 @@ cat "$O"/results-*.txt > "$O/results.txt"
 grep '^FAIL' "$O/results.txt" | sed 's/^FAIL /not ok - /'
 passed=$(grep -c '^PASS' "$O/results.txt")
 failed=$(grep -c '^FAIL' "$O/results.txt")
-for s in compile checkpatch ynl svm vmx; do
+for s in compile checkpatch ynl host svm vmx; do
 	[ -f "$O/results-$s.txt" ] || { echo "not ok - step $s produced no results"; failed=$((failed + 1)); }
 done
 echo "$passed passed, $failed failed"

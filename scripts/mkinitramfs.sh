@@ -13,10 +13,12 @@
 #   /bin/busybox + applets      static busybox, one symlink per applet
 #   /usr/sbin/ip, /usr/sbin/bridge   the real iproute2 (+ its shared libraries
 #                               and the dynamic loader, at their host paths)
+#   /usr/local/bin/curl, /bin/curl   the real curl (the same way)
 #   /lib/modules/denali/        denali.ko, denali-kunit.ko
 #   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko
 #   /bin/denalictl, /bin/<O/tests-bin/*>
 #   /guests/<name>.elf          O/ilwaco/*.elf
+#   /tests/httpd-pages/*        O/ilwaco/httpd-pages/* (what httpd serves)
 #   /tests/vm/*, /tests/cases/*, /bench/*.sh from the repository
 #
 # The archive is made with the kernel's own usr/gen_init_cpio from a file
@@ -41,6 +43,8 @@ is_static "$busybox" || die "$busybox is not static (install busybox-static)"
 ipbin=$(PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH command -v ip || true)
 bridgebin=$(PATH=/usr/sbin:/sbin:/usr/bin:/bin:$PATH command -v bridge || true)
 [ -n "$ipbin" ] && [ -n "$bridgebin" ] || die "ip/bridge not found (apt-get install iproute2)"
+curlbin=$(PATH=/usr/bin:/bin:$PATH command -v curl || true)
+[ -n "$curlbin" ] || die "curl not found (apt-get install curl)"
 
 mkdir -p "$(dirname "$out")"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
@@ -102,6 +106,8 @@ else
 fi
 shopt -s nullglob
 for f in "$o"/ilwaco/*.elf; do addfile "/guests/$(basename "$f")" "$f" 0644; done
+# httpd's built-in pages as files, for byte-exact comparisons
+for f in "$o"/ilwaco/httpd-pages/*; do addfile "/tests/httpd-pages/$(basename "$f")" "$f" 0644; done
 if [ -d "$o/tests-bin" ]; then
 	for f in "$o"/tests-bin/*; do
 		[ -f "$f" ] || continue
@@ -116,7 +122,7 @@ fi
 # busybox and its applets (the real ip wins over busybox's ip applet)
 addfile /bin/busybox "$busybox" 0755
 for applet in $("$busybox" --list); do
-	case "$applet" in busybox|ip|bridge|init|linuxrc) continue ;; esac
+	case "$applet" in busybox|ip|bridge|curl|init|linuxrc) continue ;; esac
 	addlink "/bin/$applet" busybox
 done
 addlink /sbin bin
@@ -127,6 +133,8 @@ adddynamic /usr/sbin/ip "$ipbin"
 adddynamic /usr/sbin/bridge "$bridgebin"
 addlink /bin/ip ../usr/sbin/ip
 addlink /bin/bridge ../usr/sbin/bridge
+adddynamic /usr/local/bin/curl "$curlbin"
+addlink /bin/curl ../usr/local/bin/curl
 for d in /etc/iproute2 /usr/share/iproute2 /usr/lib/iproute2; do
 	[ -d "$d" ] || continue
 	while IFS= read -r f; do addfile "$f" "$f" 0644; done < <(find "$d" -maxdepth 1 -type f)

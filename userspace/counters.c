@@ -37,6 +37,8 @@ static const char *const hypercall_names[] = {
 	[DENALI_HC_CONSOLE_WRITE] = "console_write",
 	[DENALI_HC_CONSOLE_READ] = "console_read",
 	[DENALI_HC_ALARM] = "alarm",
+	[DENALI_HC_NET_SEND] = "net_send",
+	[DENALI_HC_NET_RECV] = "net_recv",
 };
 
 #define NAMES(a) (a), sizeof(a) / sizeof((a)[0])

@@ -9,11 +9,13 @@
 
 #include "dev.h"
 #include "elf.h"
+#include "nic.h"
 #include "nl.h"
 #include "subcommands.h"
 #include "util.h"
 
-#define CREATE_USAGE "create NAME [--mem SIZE] [--image ELF] [--cmdline STRING]"
+#define CREATE_USAGE \
+	"create NAME [--mem SIZE] [--image ELF] [--cmdline STRING] [--nic " NIC_SPEC_SYNTAX "]..."
 #define ELF_CHECK_USAGE "elf-check ELF [--mem SIZE]"
 
 struct create_opts {
@@ -21,6 +23,9 @@ struct create_opts {
 	const char *image;
 	const char *cmdline;
 	uint64_t mem;
+	unsigned int nnics;
+	const char *nic_arg[DENALI_NIC_MAX]; /* each --nic as given, for messages */
+	struct nic_spec nics[DENALI_NIC_MAX];
 };
 
 /* One option a line. */
@@ -29,6 +34,7 @@ static const struct option create_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "image", required_argument, NULL, 'i' },
 	{ "cmdline", required_argument, NULL, 'c' },
+	{ "nic", required_argument, NULL, 'N' }, /* no short form */
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -48,6 +54,7 @@ static const struct option elf_check_options[] = {
 static int parse_args(int argc, char **argv, const char *usage, const char *what, bool image,
 		      struct create_opts *o)
 {
+	char err[128];
 	int c;
 
 	o->mem = VM_DEFAULT_MEM;
@@ -68,6 +75,13 @@ static int parse_args(int argc, char **argv, const char *usage, const char *what
 				return usage_err(usage, "command line longer than %d bytes",
 						 DENALI_CMDLINE_MAX - 1);
 			o->cmdline = optarg;
+			break;
+		case 'N':
+			if (o->nnics == DENALI_NIC_MAX)
+				return usage_err(usage, "at most %d --nic", DENALI_NIC_MAX);
+			if (nic_spec_parse(optarg, &o->nics[o->nnics], err, sizeof(err)))
+				return usage_err(usage, "--nic '%s': %s", optarg, err);
+			o->nic_arg[o->nnics++] = optarg;
 			break;
 		case 'v':
 			opt_verbose = true;
@@ -95,11 +109,13 @@ struct new_vm {
 	uint32_t id;
 };
 
-static int on_new_vm(uint8_t cmd, struct nlattr **tb, void *arg)
+static int on_new_vm(uint8_t cmd, struct nlattr **tb, struct nlattr *attrs, int len, void *arg)
 {
 	struct new_vm *vm = arg;
 
 	(void)cmd;
+	(void)attrs;
+	(void)len;
 	if (tb[DENALI_A_VM_ID]) {
 		vm->has_id = true;
 		vm->id = nla_get_u32(tb[DENALI_A_VM_ID]);
@@ -168,7 +184,9 @@ int create_main(int argc, char **argv)
 	struct new_vm vm = { 0 };
 	struct dnl nl;
 	int ret, dev_fd = -1, status = EXIT_ERR;
+	uint32_t known = 0; /* NIC indexes the VM has: none yet */
 	char err[256], sz[32];
+	unsigned int i;
 
 	ret = parse_args(argc, argv, CREATE_USAGE, "NAME", true, &o);
 	if (ret >= 0)
@@ -199,24 +217,21 @@ int create_main(int argc, char **argv)
 		printf(" (%s)\n", format_size(o.mem, sz, sizeof(sz)));
 	}
 
+	for (i = 0; i < o.nnics; i++) {
+		ret = nic_add(&nl, o.name, vm.has_id, vm.id, &o.nics[i], &known);
+		if (ret) {
+			err_msg(o.name, "--nic '%s': %s", o.nic_arg[i], dnl_strerror(&nl, ret));
+			goto out_vm;
+		}
+	}
 	if (o.image) {
 		if (!vm.has_id) {
 			err_msg(o.name, "no VM id in the kernel's reply");
-			ret = -1;
-		} else {
-			ret = load_image(&o, &img, dev_fd, vm.id);
+			goto out_vm;
 		}
-		if (ret) {
-			/* Nothing left half-done: a VM without its image goes away. */
-			ret = vm_destroy(&nl, o.name, vm.has_id, vm.id);
-			if (ret)
-				err_msg(o.name, "could not destroy the VM again: %s",
-					dnl_strerror(&nl, ret));
-			goto out_nl;
-		}
+		if (load_image(&o, &img, dev_fd, vm.id))
+			goto out_vm;
 		if (opt_verbose) {
-			unsigned int i;
-
 			for (i = 0; i < img.nsegs; i++)
 				printf("loaded segment %u [0x%llx-0x%llx) %llu bytes from %s\n",
 				       img.segs[i].index, (unsigned long long)img.segs[i].paddr,
@@ -226,6 +241,12 @@ int create_main(int argc, char **argv)
 		}
 	}
 	status = EXIT_OK;
+	goto out_nl;
+out_vm:
+	/* Nothing left half-made: a VM without its image or its NICs goes away. */
+	ret = vm_destroy(&nl, o.name, vm.has_id, vm.id);
+	if (ret)
+		err_msg(o.name, "could not destroy the VM again: %s", dnl_strerror(&nl, ret));
 out_nl:
 	dnl_close(&nl);
 out_dev:

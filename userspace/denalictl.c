@@ -24,6 +24,7 @@ static const struct {
 	{ "run", run_main, "run an image in a new VM: its console, then its exit status" },
 	{ "list", list_main, "list all VMs" },
 	{ "show", show_main, "show one VM" },
+	{ "nic", nic_main, "add, remove or list a VM's network interfaces" },
 	{ "stats", stats_main, "show the module's backend, limits, scheduler and totals" },
 	{ "monitor", monitor_main, "print VM events as they happen" },
 	/* Hidden: validate an image without the module (used by the tests). */
@@ -52,8 +53,8 @@ static void show_usage(FILE *f)
 			fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].description);
 	}
 	fputs("\nGlobal options:\n", f);
-	fputs("  -j, --json     JSON output (list, show, stats, monitor)\n", f);
-	fputs("  -v, --verbose  report what create did\n", f);
+	fputs("  -j, --json     JSON output (list, show, nic list, stats, monitor)\n", f);
+	fputs("  -v, --verbose  report what create and nic add did\n", f);
 	fputs("\nRun '" PROG_NAME " <cmd> --help' for a subcommand's usage.\n", f);
 }
 

@@ -19,7 +19,7 @@ struct vm_list {
 	size_t n, cap;
 };
 
-static int on_vm(uint8_t cmd, struct nlattr **tb, void *arg)
+static int on_vm(uint8_t cmd, struct nlattr **tb, struct nlattr *attrs, int len, void *arg)
 {
 	struct vm_list *list = arg;
 
@@ -33,8 +33,7 @@ static int on_vm(uint8_t cmd, struct nlattr **tb, void *arg)
 		list->vms = vms;
 		list->cap = cap;
 	}
-	vm_parse(tb, &list->vms[list->n++]);
-	return 0;
+	return vm_parse(tb, attrs, len, &list->vms[list->n++]);
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -53,6 +52,8 @@ static void print_json(const struct vm_info *vm)
 	json_num("entry", vm->has_entry, vm->entry);
 	vm_json_outcome(vm);
 	vm_json_run(vm);
+	printf(",\"nics\":");
+	nics_json(vm);
 	printf("}");
 }
 
@@ -77,6 +78,7 @@ enum col {
 	COL_EXITS,
 	COL_IRQS,
 	COL_IDLES,
+	COL_NICS,
 	NR_COLS
 };
 
@@ -94,6 +96,7 @@ static const struct {
 	[COL_EXITS] = { "EXITS", true },
 	[COL_IRQS] = { "IRQS", true },
 	[COL_IDLES] = { "IDLES", true },
+	[COL_NICS] = { "NICS", true },
 };
 
 /* One row of the list: "-" for what the kernel did not say. */
@@ -118,6 +121,7 @@ static void vm_row(const struct vm_info *vm, char cells[NR_COLS][64])
 	cell_num(cells[COL_EXITS], 64, c->exits.present, count_set_total(&c->exits));
 	cell_num(cells[COL_IRQS], 64, c->has[C_IRQS_RAISED], c->val[C_IRQS_RAISED]);
 	cell_num(cells[COL_IDLES], 64, c->has[C_IDLES], c->val[C_IDLES]);
+	snprintf(cells[COL_NICS], 64, "%u", vm->nnics);
 }
 
 static void print_row(char cells[NR_COLS][64], const int *width)
@@ -160,39 +164,39 @@ static void print_table(const struct vm_list *list)
 	}
 }
 
-/* show's labels are padded to this width ("hypercalls: "). */
-#define LABEL_WIDTH 12
-
 static void print_detail(const struct vm_info *vm)
 {
+	unsigned int i;
 	char buf[96];
 
-	printf("%-*s%s\n", LABEL_WIDTH, "name:", vm->has_name ? vm->name : "-");
+	printf("%-*s%s\n", VM_LABEL_WIDTH, "name:", vm->has_name ? vm->name : "-");
 	if (vm->has_id)
-		printf("%-*s%u\n", LABEL_WIDTH, "id:", vm->id);
+		printf("%-*s%u\n", VM_LABEL_WIDTH, "id:", vm->id);
 	else
-		printf("%-*s-\n", LABEL_WIDTH, "id:");
-	printf("%-*s%s\n", LABEL_WIDTH, "state:", vm_state_long(vm, buf, sizeof(buf)));
-	printf("%-*s%s\n", LABEL_WIDTH,
+		printf("%-*s-\n", VM_LABEL_WIDTH, "id:");
+	printf("%-*s%s\n", VM_LABEL_WIDTH, "state:", vm_state_long(vm, buf, sizeof(buf)));
+	printf("%-*s%s\n", VM_LABEL_WIDTH,
 	       "memory:", vm->has_mem_size ? format_size(vm->mem_size, buf, sizeof(buf)) : "-");
 	if (vm->has_resident_pages)
-		printf("%-*s%llu pages (%llu KiB)\n", LABEL_WIDTH,
+		printf("%-*s%llu pages (%llu KiB)\n", VM_LABEL_WIDTH,
 		       "resident:", (unsigned long long)vm->resident_pages,
 		       (unsigned long long)(vm->resident_pages * DENALI_VM_PAGE_SIZE / 1024));
 	else
-		printf("%-*s-\n", LABEL_WIDTH, "resident:");
+		printf("%-*s-\n", VM_LABEL_WIDTH, "resident:");
 	if (vm->has_entry)
-		printf("%-*s0x%llx\n", LABEL_WIDTH, "entry:", (unsigned long long)vm->entry);
+		printf("%-*s0x%llx\n", VM_LABEL_WIDTH, "entry:", (unsigned long long)vm->entry);
 	else
-		printf("%-*s-\n", LABEL_WIDTH, "entry:");
+		printf("%-*s-\n", VM_LABEL_WIDTH, "entry:");
 	if (vm->cmdline[0])
-		printf("%-*s%s\n", LABEL_WIDTH, "cmdline:", vm->cmdline);
+		printf("%-*s%s\n", VM_LABEL_WIDTH, "cmdline:", vm->cmdline);
 	if (vm->has_worker)
-		printf("%-*s%u\n", LABEL_WIDTH, "worker:", vm->worker);
-	counters_print(&vm->counters, 0, LABEL_WIDTH);
+		printf("%-*s%u\n", VM_LABEL_WIDTH, "worker:", vm->worker);
+	for (i = 0; i < vm->nnics; i++)
+		nic_print(&vm->nics[i], VM_LABEL_WIDTH);
+	counters_print(&vm->counters, 0, VM_LABEL_WIDTH);
 	/* Only when output was lost: the kernel reports 0 for every other VM. */
 	if (vm->has_console_dropped && vm->console_dropped)
-		printf("%-*s%llu bytes dropped\n", LABEL_WIDTH,
+		printf("%-*s%llu bytes dropped\n", VM_LABEL_WIDTH,
 		       "console:", (unsigned long long)vm->console_dropped);
 }
 

@@ -51,19 +51,22 @@ static void print_text(uint32_t event, const char *ev, const struct vm_info *vm)
 	printf("\n");
 }
 
-static int on_event(uint8_t cmd, struct nlattr **tb, void *arg)
+static int on_event(uint8_t cmd, struct nlattr **tb, struct nlattr *attrs, int len, void *arg)
 {
 	struct vm_info vm;
 	uint32_t event;
 	char buf[32];
 	const char *ev;
 
+	(void)attrs;
+	(void)len;
 	(void)arg;
 	if (cmd != DENALI_CMD_EVENT || !tb[DENALI_A_EVENT])
 		return 0;
 	event = nla_get_u32(tb[DENALI_A_EVENT]);
 	ev = event_name(event, buf, sizeof(buf));
-	vm_parse(tb, &vm);
+	/* Events say what happened to the VM; its NICs are for show and list. */
+	vm_parse(tb, NULL, 0, &vm);
 	if (opt_json)
 		print_json(ev, &vm);
 	else

@@ -51,6 +51,8 @@ static const struct nla_policy denali_policy[DENALI_A_MAX + 1] = {
 	[DENALI_A_STATS_WORKERS] = { .type = NLA_U32 },
 	[DENALI_A_STATS_QUANTUM_US] = { .type = NLA_U32 },
 	[DENALI_A_STATS_IRQ_MODE] = { .type = NLA_STRING },
+	/* Repeated, one per NIC; each is checked when parsed (nic.c). */
+	[DENALI_A_VM_NIC] = { .type = NLA_NESTED },
 };
 
 /* Names of the request attributes, for "missing attribute" errors. */
@@ -60,6 +62,12 @@ static const char *const attr_names[DENALI_A_MAX + 1] = {
 	[DENALI_A_VM_MEM_SIZE] = "DENALI_A_VM_MEM_SIZE",
 	[DENALI_A_VM_ENTRY] = "DENALI_A_VM_ENTRY",
 	[DENALI_A_VM_CMDLINE] = "DENALI_A_VM_CMDLINE",
+	[DENALI_A_NIC_INDEX] = "DENALI_A_NIC_INDEX",
+	[DENALI_A_NIC_IFNAME] = "DENALI_A_NIC_IFNAME",
+	[DENALI_A_NIC_MAC] = "DENALI_A_NIC_MAC",
+	[DENALI_A_NIC_MTU] = "DENALI_A_NIC_MTU",
+	[DENALI_A_NIC_MASTER] = "DENALI_A_NIC_MASTER",
+	[DENALI_A_NIC_MASTER_NAME] = "DENALI_A_NIC_MASTER_NAME",
 };
 
 /* State of one request while its replies come in. */
@@ -140,7 +148,11 @@ static int on_valid(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	}
 	if (req->fn) {
-		ret = req->fn(genlmsg_hdr(hdr)->cmd, tb, req->arg);
+		ret = req->fn(genlmsg_hdr(hdr)->cmd, tb, genlmsg_attrdata(genlmsg_hdr(hdr), 0),
+			      genlmsg_attrlen(genlmsg_hdr(hdr), 0), req->arg);
+		if (ret == -EBADMSG)
+			snprintf(req->nl->errmsg, sizeof(req->nl->errmsg),
+				 "malformed reply from the kernel");
 		if (ret < 0)
 			req->err = ret;
 	}

@@ -20,10 +20,13 @@ struct dnl {
 
 /*
  * Called for each reply message with its command and its attributes,
- * indexed by DENALI_A_*, absent ones NULL. Return 0 to go on, or a
- * negative errno to fail the request.
+ * indexed by DENALI_A_*, absent ones NULL. Of an attribute that repeats
+ * (DENALI_A_VM_NIC, one per NIC) tb holds only the last: attrs and len
+ * are all of the message's attributes, in order, for nla_for_each_attr().
+ * Return 0 to go on, or a negative errno to fail the request.
  */
-typedef int (*dnl_reply_fn)(uint8_t cmd, struct nlattr **tb, void *arg);
+typedef int (*dnl_reply_fn)(uint8_t cmd, struct nlattr **tb, struct nlattr *attrs, int len,
+			    void *arg);
 
 int dnl_open(struct dnl *nl);
 void dnl_close(struct dnl *nl);

@@ -34,7 +34,7 @@ static void json_str(const char *key, struct nlattr *a)
 /* The labels of the text output are padded to this width ("max vm memory:  "). */
 #define LABEL_WIDTH 17
 
-static int on_stats(uint8_t cmd, struct nlattr **tb, void *arg)
+static int on_stats(uint8_t cmd, struct nlattr **tb, struct nlattr *attrs, int len, void *arg)
 {
 	const char *backend =
 		tb[DENALI_A_STATS_BACKEND] ? nla_get_string(tb[DENALI_A_STATS_BACKEND]) : NULL;
@@ -42,6 +42,8 @@ static int on_stats(uint8_t cmd, struct nlattr **tb, void *arg)
 	char sz[32];
 
 	(void)cmd;
+	(void)attrs;
+	(void)len;
 	(void)arg;
 	counters_parse(tb, &total);
 	if (opt_json) {

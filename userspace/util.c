@@ -58,6 +58,24 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Parse a decimal number: digits only (no sign, no blanks). Returns 0, or -1 on bad syntax or overflow. */
+int parse_u32(const char *s, uint32_t *out)
+{
+	uint32_t val = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned int d = *s - '0';
+
+		if (!isdigit((unsigned char)*s) || val > (UINT32_MAX - d) / 10)
+			return -1;
+		val = val * 10 + d;
+	}
+	*out = val;
+	return 0;
+}
+
 /* "16 MiB" when exact in GiB, MiB or KiB, else "N bytes". */
 const char *format_size(uint64_t bytes, char *buf, size_t len)
 {

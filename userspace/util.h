@@ -18,6 +18,7 @@ extern bool opt_json;
 extern bool opt_verbose;
 
 int parse_size(const char *s, uint64_t *out);
+int parse_u32(const char *s, uint32_t *out);
 const char *format_size(uint64_t bytes, char *buf, size_t len);
 const char *vm_state_name(uint32_t state, char *buf, size_t len);
 

@@ -9,7 +9,11 @@
 #include "util.h"
 #include "vm.h"
 
-void vm_parse(struct nlattr **tb, struct vm_info *vm)
+/*
+ * A VM message: its attributes tb (indexed by DENALI_A_*) and all of them,
+ * attrs and len, for the NICs. Returns 0, or -EBADMSG for a malformed NIC.
+ */
+int vm_parse(struct nlattr **tb, struct nlattr *attrs, int len, struct vm_info *vm)
 {
 	memset(vm, 0, sizeof(*vm));
 	if (tb[DENALI_A_VM_ID]) {
@@ -69,6 +73,7 @@ void vm_parse(struct nlattr **tb, struct vm_info *vm)
 		vm->worker = nla_get_u32(tb[DENALI_A_VM_WORKER]);
 	}
 	counters_parse(tb, &vm->counters);
+	return nics_parse(attrs, len, vm);
 }
 
 struct vm_get_ctx {
@@ -76,14 +81,30 @@ struct vm_get_ctx {
 	size_t n;
 };
 
-static int on_vm(uint8_t cmd, struct nlattr **tb, void *arg)
+static int on_vm(uint8_t cmd, struct nlattr **tb, struct nlattr *attrs, int len, void *arg)
 {
 	struct vm_get_ctx *ctx = arg;
 
 	(void)cmd;
-	if (!ctx->n++)
-		vm_parse(tb, ctx->vm);
+	if (!ctx->n++ && ctx->vm)
+		return vm_parse(tb, attrs, len, ctx->vm);
 	return 0;
+}
+
+/*
+ * Send msg (consumed), a request the kernel answers with a VM message, as
+ * VM_GET and NIC_NEW; the first VM of the reply goes to vm (unless NULL),
+ * the number of VMs in it to *n. Returns 0 or a negative errno, with the
+ * reason in nl->errmsg.
+ */
+int vm_request(struct dnl *nl, struct nl_msg *msg, struct vm_info *vm, size_t *n)
+{
+	struct vm_get_ctx ctx = { .vm = vm };
+	int ret;
+
+	ret = dnl_request(nl, msg, on_vm, &ctx);
+	*n = ctx.n;
+	return ret;
 }
 
 /*
@@ -92,17 +113,17 @@ static int on_vm(uint8_t cmd, struct nlattr **tb, void *arg)
  */
 int vm_get(struct dnl *nl, const char *name, bool has_id, uint32_t id, struct vm_info *vm)
 {
-	struct vm_get_ctx ctx = { .vm = vm };
 	struct nl_msg *msg;
+	size_t n;
 	int ret;
 
 	msg = dnl_vm_msg(nl, DENALI_CMD_VM_GET, name, has_id, id);
 	if (!msg)
 		return -ENOMEM;
-	ret = dnl_request(nl, msg, on_vm, &ctx);
-	if (!ret && ctx.n != 1) {
+	ret = vm_request(nl, msg, vm, &n);
+	if (!ret && n != 1) {
 		snprintf(nl->errmsg, sizeof(nl->errmsg), "expected one VM in the reply, got %zu",
-			 ctx.n);
+			 n);
 		ret = -EPROTO;
 	}
 	return ret;

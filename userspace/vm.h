@@ -10,8 +10,12 @@
 #include <linux/denali.h>
 
 #include "counters.h"
+#include "nic.h"
 
 struct dnl;
+
+/* show's labels are padded to this width ("hypercalls: "). */
+#define VM_LABEL_WIDTH 12
 
 /* What the kernel told us about one VM; has_* say which attributes came. */
 struct vm_info {
@@ -24,9 +28,14 @@ struct vm_info {
 	bool has_exit_code, has_crash_reason, has_crash_rip, has_crash_info, has_console_dropped;
 	bool has_worker; /* only once started */
 	struct counters counters;
+	unsigned int nnics;
+	struct nic_info nics[DENALI_NIC_MAX]; /* in the order the kernel sent them */
 };
 
-void vm_parse(struct nlattr **tb, struct vm_info *vm);
+struct nl_msg;
+
+int vm_parse(struct nlattr **tb, struct nlattr *attrs, int len, struct vm_info *vm);
+int vm_request(struct dnl *nl, struct nl_msg *msg, struct vm_info *vm, size_t *n);
 int vm_get(struct dnl *nl, const char *name, bool has_id, uint32_t id, struct vm_info *vm);
 
 const char *vm_crash_name(const struct vm_info *vm);

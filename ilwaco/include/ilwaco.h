@@ -13,8 +13,11 @@
  */
 #define DN_ENOENT (-2) /* no such key */
 #define DN_EAGAIN (-11) /* out of a fixed resource (thread slots) */
+#define DN_ENOMEM (-12) /* out of memory (a pool, a heap) */
 #define DN_EBUSY (-16) /* taken by someone else */
+#define DN_ENODEV (-19) /* no such device */
 #define DN_EINVAL (-22) /* bad argument */
+#define DN_EMSGSIZE (-90) /* the buffer is too small */
 #define DN_ETIMEDOUT (-110) /* the deadline passed first */
 
 /* The halt code of a guest killed by an exception or a library panic. */
@@ -37,6 +40,27 @@ long dn_console_read(void *buf, size_t len);
 long dn_idle(uint64_t timeout_ns);
 /* Arms the one-shot alarm: TIMER is raised at @deadline_ns (dn_now_ns() clock); 0 cancels. */
 long dn_alarm(uint64_t deadline_ns);
+
+/*
+ * NICs. NIC n is slot n of the registers page, which holds its MAC and
+ * MTU (payload bytes; 0: no NIC there); the module refreshes the slots
+ * every quantum. Frames are Ethernet frames without FCS, at most
+ * DENALI_ETH_HLEN + MTU bytes.
+ */
+#define DN_NIC_MAX DENALI_REGS_NIC_MAX
+/* NIC @nic's MTU, 0 if there is no such NIC. */
+unsigned int dn_nic_mtu(unsigned int nic);
+/* Copies NIC @nic's MAC into @mac: 0, or DN_ENODEV if there is no such NIC. */
+int dn_nic_mac(unsigned int nic, uint8_t mac[6]);
+/* NET_SEND: sends one frame; @len, or DN_EINVAL (bad length) or DN_ENODEV. */
+long dn_net_send(unsigned int nic, const void *frame, size_t len);
+/*
+ * NET_RECV: takes the oldest frame queued for @nic into @buf; its length,
+ * 0 if none waits, DN_EMSGSIZE if @buf is too small (the frame stays
+ * queued) or DN_ENODEV. DENALI_IRQ_NIC(nic) comes when frames arrive
+ * for an empty queue, so take frames until 0 before waiting for it.
+ */
+long dn_net_recv(unsigned int nic, void *buf, size_t len);
 
 /*
  * The virtual registers page. It sits at address 0, which GCC takes for
@@ -198,6 +222,7 @@ void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
 
 /* The application's entry, called by start.S; its return value is the halt code. */
 int main(void);

@@ -47,3 +47,44 @@ long dn_alarm(uint64_t deadline_ns)
 {
 	return dn_hypercall(DENALI_HC_ALARM, (long)deadline_ns, 0, 0, 0, 0);
 }
+
+/* The NIC's registers-page slot, NULL if there is none: the guest's own page, read as it is. */
+static volatile struct denali_regs_nic *nic_slot(unsigned int nic)
+{
+	volatile struct denali_regs_nic *slot;
+
+	if (nic >= DENALI_REGS_NIC_MAX)
+		return NULL;
+	slot = &dn_regs()->nic[nic];
+	return slot->mtu ? slot : NULL;
+}
+
+unsigned int dn_nic_mtu(unsigned int nic)
+{
+	volatile struct denali_regs_nic *slot = nic_slot(nic);
+
+	return slot ? slot->mtu : 0;
+}
+
+int dn_nic_mac(unsigned int nic, uint8_t mac[6])
+{
+	volatile struct denali_regs_nic *slot = nic_slot(nic);
+	int i;
+
+	if (!slot)
+		return DN_ENODEV;
+	for (i = 0; i < 6; i++)
+		mac[i] = slot->mac[i];
+	return 0;
+}
+
+/* The module checks the arguments; these pass them on unchanged (bad-netsend relies on it). */
+long dn_net_send(unsigned int nic, const void *frame, size_t len)
+{
+	return dn_hypercall(DENALI_HC_NET_SEND, nic, (long)(uintptr_t)frame, (long)len, 0, 0);
+}
+
+long dn_net_recv(unsigned int nic, void *buf, size_t len)
+{
+	return dn_hypercall(DENALI_HC_NET_RECV, nic, (long)(uintptr_t)buf, (long)len, 0, 0);
+}

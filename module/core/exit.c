@@ -14,6 +14,7 @@
 #include <kunit/visibility.h>
 
 #include "core/guest.h"
+#include "core/nic.h"
 #include "core/run.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
@@ -175,12 +176,42 @@ static int hc_console_read(struct denali_vcpu *vcpu)
 	return DN_RUN_CONTINUE;
 }
 
+/*
+ * NET_SEND(nic, gpa, len) and NET_RECV(nic, gpa, len): the frame's range
+ * must lie in guest memory, whatever the NIC; core/nic.c does the rest.
+ */
+static int hc_net(struct denali_vcpu *vcpu,
+		  int (*fn)(struct denali_vm *vm, u64 nr, u64 gpa, u64 len, u64 *rax))
+{
+	struct denali_vm *vm = vcpu->vm;
+	u64 gpa = vcpu->regs[DN_RSI], len = vcpu->regs[DN_RDX], rax = 0;
+
+	if (!denali_gpa_range_ok(vm->mem.size, gpa, len))
+		return kill(vcpu, DENALI_CRASH_BAD_ARGUMENT);
+	if (fn(vm, vcpu->regs[DN_RDI], gpa, len, &rax))
+		return kill(vcpu, DENALI_CRASH_NO_MEMORY);
+	vcpu->regs[DN_RAX] = rax;
+	return DN_RUN_CONTINUE;
+}
+
+static int hc_net_send(struct denali_vcpu *vcpu)
+{
+	return hc_net(vcpu, denali_nic_send);
+}
+
+static int hc_net_recv(struct denali_vcpu *vcpu)
+{
+	return hc_net(vcpu, denali_nic_recv);
+}
+
 static int (*const hypercalls[__DENALI_HC_MAX])(struct denali_vcpu *vcpu) = {
 	[DENALI_HC_HALT] = hc_halt,
 	[DENALI_HC_IDLE] = hc_idle,
 	[DENALI_HC_CONSOLE_WRITE] = hc_console_write,
 	[DENALI_HC_CONSOLE_READ] = hc_console_read,
 	[DENALI_HC_ALARM] = hc_alarm,
+	[DENALI_HC_NET_SEND] = hc_net_send,
+	[DENALI_HC_NET_RECV] = hc_net_recv,
 };
 
 static int handle_hypercall(struct denali_vcpu *vcpu)

@@ -7,6 +7,7 @@
 #include <linux/io.h>
 
 #include "core/guest.h"
+#include "core/nic.h"
 #include "core/npt.h"
 #include "core/vm.h"
 
@@ -132,6 +133,10 @@ int denali_guest_setup(struct denali_vm *vm, const u8 hypercall_insn[3])
 	BUILD_BUG_ON(offsetof(struct denali_regs, irq_vector) != 52);
 	BUILD_BUG_ON(offsetof(struct denali_regs, cmdline) != 64);
 	memcpy(regs->cmdline, vm->cmdline, sizeof(regs->cmdline));
+	BUILD_BUG_ON(offsetof(struct denali_regs, nic_count) != 576);
+	BUILD_BUG_ON(offsetof(struct denali_regs, nic) != 584);
+	BUILD_BUG_ON(sizeof(struct denali_regs_nic) != 8);
+	denali_nic_regs_update(vm, regs);
 	((u64 *)(p + DENALI_REGS_GDT_OFF))[1] = 0x00af9b000000ffffULL;
 	((u64 *)(p + DENALI_REGS_GDT_OFF))[2] = 0x00cf93000000ffffULL;
 	put_tss_desc((u64 *)(p + DENALI_REGS_GDT_OFF) + 3,

@@ -42,6 +42,7 @@
 #include <kunit/visibility.h>
 
 #include "core/arch.h"
+#include "core/nic.h"
 #include "core/run.h"
 #include "core/sched.h"
 #include "core/vcpu.h"
@@ -481,6 +482,7 @@ void denali_sched_attach(struct denali_vm *vm)
 static void release_vm(struct denali_vm *vm)
 {
 	hrtimer_cancel(&vm->sched.timer);
+	denali_nic_vm_stopped(vm);
 	complete_all(&vm->sched.done);
 }
 
@@ -572,6 +574,8 @@ static void begin_quantum(struct denali_vm *vm)
 
 	regs->time_tsc = rdtsc_ordered();
 	regs->time_ns = ktime_get_ns();
+	vm->vcpu->new_quantum = true;
+	denali_nic_regs_refresh(vm);
 	denali_sched_deliver(vm);
 }
 

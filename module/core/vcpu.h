@@ -69,6 +69,8 @@ struct denali_exit {
  *	take it now (interrupts enabled, no STI or MOV SS shadow, no event
  *	being redelivered); 0 for none. The backend clears it either way.
  * @irq_injected: set by the backend when it did inject @irq_vector
+ * @new_quantum: set by the scheduler when a quantum begins; the backend
+ *	refreshes host state it caches for a quantum and clears it
  *
  * Backends embed it in their own state (container_of).
  */
@@ -82,6 +84,7 @@ struct denali_vcpu {
 	const bool *kick;
 	u8 irq_vector;
 	bool irq_injected;
+	bool new_quantum;
 };
 
 int denali_handle_exit(struct denali_vcpu *vcpu);

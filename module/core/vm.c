@@ -13,6 +13,7 @@
 
 #include "core/vm.h"
 #include "core/run.h"
+#include "core/nic.h"
 #include "ctl/netlink.h"
 
 /* How many VMs may exist at once; Denali's point is thousands of them. */
@@ -249,6 +250,7 @@ err_unlock:
 /* Tears the VM down; its struct lives on while descriptors hold it. */
 static void vm_teardown(struct denali_vm *vm)
 {
+	denali_nic_del_all(vm);
 	denali_run_teardown(vm);
 	down_write(&vm->lock);
 	vm->dead = true;

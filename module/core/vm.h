@@ -17,6 +17,7 @@
 
 struct denali_vcpu;
 struct denali_regs;
+struct denali_nic;
 
 struct denali_vm {
 	u32 id;
@@ -59,6 +60,18 @@ struct denali_vm {
 	u64 crash_info;
 
 	struct denali_console console;
+
+	/*
+	 * NICs (core/nic.c, which states the locking rules): by guest NIC
+	 * number, written under RTNL, read under RCU. @nics_closed: destroy
+	 * has begun, no NIC may be added. @nic_gen counts changes the
+	 * registers page must show; @nic_gen_seen is what the worker wrote
+	 * there last.
+	 */
+	struct denali_nic __rcu *nics[DENALI_NIC_MAX];
+	bool nics_closed;
+	atomic_t nic_gen;
+	u32 nic_gen_seen;
 };
 
 struct denali_vm_params {

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Generic netlink family "denali": the control plane's request side and events. */
 #include <linux/module.h>
+#include <linux/etherdevice.h>
 #include <net/genetlink.h>
 #include <kunit/visibility.h>
 #include <linux/denali.h>
 
 #include "core/vm.h"
 #include "core/arch.h"
+#include "core/nic.h"
 #include "core/run.h"
 #include "core/sched.h"
 #include "core/stats.h"
@@ -42,6 +44,31 @@ static const struct nla_policy vm_ref_policy[DENALI_A_MAX + 1] = {
 };
 
 static const struct nla_policy stats_policy[DENALI_A_MAX + 1] = {
+};
+
+/*
+ * NICs: index, MAC length and MTU are checked here; names get room to be
+ * wrong so that the reason comes from the checks in core/nic.c.
+ */
+#define NIC_INDEX_POLICY NLA_POLICY_MAX(NLA_U32, DENALI_NIC_MAX - 1)
+
+static const struct nla_policy nic_new_policy[DENALI_A_MAX + 1] = {
+	[DENALI_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DENALI_A_VM_NAME] = NAME_POLICY,
+	[DENALI_A_NIC_INDEX] = NIC_INDEX_POLICY,
+	[DENALI_A_NIC_IFNAME] = NAME_POLICY,
+	[DENALI_A_NIC_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[DENALI_A_NIC_MTU] = NLA_POLICY_RANGE(NLA_U32, DENALI_NIC_MTU_MIN,
+					      DENALI_NIC_MTU_MAX),
+	[DENALI_A_NIC_MASTER] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DENALI_A_NIC_MASTER_NAME] = NAME_POLICY,
+};
+
+static const struct nla_policy nic_del_policy[DENALI_A_MAX + 1] = {
+	[DENALI_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[DENALI_A_VM_NAME] = NAME_POLICY,
+	[DENALI_A_NIC_INDEX] = NIC_INDEX_POLICY,
+	[DENALI_A_NIC_IFNAME] = NAME_POLICY,
 };
 
 /* The default guest memory when VM_NEW has no MEM_SIZE: the paper's 16 MiB. */
@@ -153,6 +180,42 @@ static int put_counters(struct sk_buff *skb, const struct denali_vm_stats *st)
 	return 0;
 }
 
+/* One DENALI_A_VM_NIC nest at its largest (put_nics()). */
+#define NIC_NEST_SIZE (nla_total_size(0) +				\
+		       5 * nla_total_size(sizeof(u32)) +		\
+		       nla_total_size(IFNAMSIZ) +			\
+		       nla_total_size(ETH_ALEN) +			\
+		       2 * U64_ATTR_SIZE)
+
+/* One nest per NIC: INDEX, IFNAME, IFINDEX, MAC, MTU, MASTER (if any), counters. */
+static int put_nics(struct sk_buff *skb, struct denali_vm *vm)
+{
+	struct denali_nic_info ni;
+	struct nlattr *nest;
+	u32 i;
+
+	for (i = 0; i < DENALI_NIC_MAX; i++) {
+		if (!denali_nic_get_info(vm, i, &ni))
+			continue;
+		nest = nla_nest_start(skb, DENALI_A_VM_NIC);
+		if (!nest ||
+		    nla_put_u32(skb, DENALI_A_NIC_INDEX, ni.index) ||
+		    nla_put_string(skb, DENALI_A_NIC_IFNAME, ni.ifname) ||
+		    nla_put_u32(skb, DENALI_A_NIC_IFINDEX, ni.ifindex) ||
+		    nla_put(skb, DENALI_A_NIC_MAC, ETH_ALEN, ni.mac) ||
+		    nla_put_u32(skb, DENALI_A_NIC_MTU, ni.mtu) ||
+		    (ni.master && nla_put_u32(skb, DENALI_A_NIC_MASTER, ni.master)) ||
+		    nla_put_u32(skb, DENALI_A_NIC_RX_QUEUED, ni.rx_queued) ||
+		    nla_put_u64_64bit(skb, DENALI_A_NIC_TX_REJECTED, ni.tx_rejected,
+				      DENALI_A_PAD) ||
+		    nla_put_u64_64bit(skb, DENALI_A_NIC_RX_DROPPED, ni.rx_dropped,
+				      DENALI_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
 /*
  * The most a VM's message (denali_nl_fill_vm()) can take, after the
  * genetlink header: well under a page even with the longest command
@@ -173,6 +236,7 @@ VISIBLE_IF_KUNIT size_t denali_nl_vm_msg_size(void)
 	       nla_total_size(sizeof(u32)) +			/* CRASH_REASON */
 	       2 * U64_ATTR_SIZE +				/* CRASH_RIP, _INFO */
 	       nla_total_size(CRASH_NAME_ROOM) +		/* CRASH_NAME */
+	       DENALI_NIC_MAX * NIC_NEST_SIZE +			/* VM_NIC */
 	       counters_size();
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_nl_vm_msg_size);
@@ -203,7 +267,8 @@ VISIBLE_IF_KUNIT int denali_nl_fill_vm(struct sk_buff *skb,
 	    (vm->cmdline[0] &&
 	     nla_put_string(skb, DENALI_A_VM_CMDLINE, vm->cmdline)) ||
 	    (worker >= 0 && nla_put_u32(skb, DENALI_A_VM_WORKER, worker)) ||
-	    put_counters(skb, &st)) {
+	    put_counters(skb, &st) ||
+	    put_nics(skb, vm)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -384,6 +449,91 @@ static int vm_stop_doit(struct sk_buff *skb, struct genl_info *info)
 	return run_op(info, denali_run_stop);
 }
 
+/* NIC_NEW: check what netlink's policy cannot, then let core/nic.c try. */
+static int nic_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct denali_nic_params p = { .index = -1 };
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *a;
+	struct denali_vm *vm;
+	const char *why;
+	int bad, ret;
+
+	if (attrs[DENALI_A_NIC_INDEX])
+		p.index = nla_get_u32(attrs[DENALI_A_NIC_INDEX]);
+	a = attrs[DENALI_A_NIC_IFNAME];
+	if (a) {
+		p.ifname = nla_data(a);
+		why = denali_nic_ifname_invalid(p.ifname);
+		if (why) {
+			set_err(info->extack, a, why);
+			return -EINVAL;
+		}
+	}
+	a = attrs[DENALI_A_NIC_MAC];
+	if (a) {
+		p.mac = nla_data(a);
+		if (!is_valid_ether_addr(p.mac)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "MAC address must be unicast and not all zeroes");
+			return -EINVAL;
+		}
+	}
+	if (attrs[DENALI_A_NIC_MTU])
+		p.mtu = nla_get_u32(attrs[DENALI_A_NIC_MTU]);
+	if (attrs[DENALI_A_NIC_MASTER] && attrs[DENALI_A_NIC_MASTER_NAME]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[DENALI_A_NIC_MASTER_NAME],
+				    "give NIC MASTER or MASTER_NAME, not both");
+		return -EINVAL;
+	}
+	if (attrs[DENALI_A_NIC_MASTER])
+		p.master_ifindex = nla_get_u32(attrs[DENALI_A_NIC_MASTER]);
+	if (attrs[DENALI_A_NIC_MASTER_NAME])
+		p.master_name = nla_data(attrs[DENALI_A_NIC_MASTER_NAME]);
+
+	vm = lookup_vm(info);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = denali_nic_create(vm, &p, info->extack, &why, &bad);
+	if (ret) {
+		/* Without a reason of ours, the master device gave its own. */
+		if (why)
+			set_err(info->extack, bad ? attrs[bad] : NULL, why);
+	} else {
+		ret = reply_vm(info, vm);
+	}
+	denali_vm_put(vm);
+	return ret;
+}
+
+static int nic_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *index = info->attrs[DENALI_A_NIC_INDEX];
+	struct nlattr *ifname = info->attrs[DENALI_A_NIC_IFNAME];
+	struct denali_vm *vm;
+	const char *why;
+	int bad, ret;
+
+	if (!index && !ifname) {
+		NL_SET_ERR_MSG(info->extack, "missing NIC INDEX or IFNAME");
+		return -EINVAL;
+	}
+	if (index && ifname) {
+		NL_SET_ERR_MSG_ATTR(info->extack, ifname,
+				    "give NIC INDEX or IFNAME, not both");
+		return -EINVAL;
+	}
+	vm = lookup_vm(info);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = denali_nic_delete(vm, index ? (int)nla_get_u32(index) : -1,
+				ifname ? nla_data(ifname) : NULL, &why, &bad);
+	if (ret)
+		set_err(info->extack, info->attrs[bad], why);
+	denali_vm_put(vm);
+	return ret;
+}
+
 static size_t stats_msg_size(void)
 {
 	return nla_total_size(strlen(denali_arch->name) + 1) +	/* BACKEND */
@@ -464,6 +614,20 @@ static const struct genl_ops denali_ops[] = {
 		.policy = vm_ref_policy,
 		.maxattr = DENALI_A_MAX,
 		.doit = vm_stop_doit,
+	},
+	{
+		.cmd = DENALI_CMD_NIC_NEW,
+		.flags = GENL_ADMIN_PERM,
+		.policy = nic_new_policy,
+		.maxattr = DENALI_A_MAX,
+		.doit = nic_new_doit,
+	},
+	{
+		.cmd = DENALI_CMD_NIC_DEL,
+		.flags = GENL_ADMIN_PERM,
+		.policy = nic_del_policy,
+		.maxattr = DENALI_A_MAX,
+		.doit = nic_del_doit,
 	},
 	{
 		.cmd = DENALI_CMD_STATS,

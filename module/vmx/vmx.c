@@ -93,6 +93,8 @@ struct vcpu_vmx {
 	u64 eptp;
 	u64 guest_kernel_gs_base;
 	unsigned long guest_cr2;	/* VT-x does not switch CR2 */
+	u64 host_debugctl;		/* read at quantum start and on a move */
+	bool host_debugctl_valid;
 };
 
 static struct vcpu_vmx *to_vmx(struct denali_vcpu *vcpu)
@@ -410,6 +412,7 @@ static int vmx_vcpu_load(struct vcpu_vmx *vmx)
 	int ret;
 
 	if (moved) {
+		vmx->host_debugctl_valid = false;
 		vmclear_anywhere(vmx);
 		local_irq_disable();
 		list_add(&vmx->loaded, this_cpu_ptr(&loaded_vmcss));
@@ -742,12 +745,15 @@ static void inject_irq(struct denali_vcpu *vcpu)
  * restore by itself is saved and put back around it: KERNEL_GS_BASE (the
  * guest may SWAPGS), DS/ES, DR7 and DEBUGCTL (an exit resets them), the
  * TSS and GDT limits (an exit sets them to their minimum and 0xffff).
+ * DEBUGCTL is read once a quantum and when the VM moved to another CPU,
+ * not at every entry (KVM reads it once per vCPU load): Linux changes it
+ * only at context switches, and an RDMSR per exit is not free (Bochs,
+ * which does not know the MSR, takes a #GP and logs a line every time).
  */
 static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
 	unsigned long dr7, host_kgs, fs_base;
-	u64 debugctl;
 	u32 exit_reason = 0, intr_info = 0;
 	u16 ds, es;
 	int fail, ret;
@@ -796,7 +802,11 @@ static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 	savesegment(ds, ds);
 	savesegment(es, es);
 	get_debugreg(dr7, 7);
-	rdmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
+	if (vcpu->new_quantum || !vmx->host_debugctl_valid) {
+		rdmsrl(MSR_IA32_DEBUGCTLMSR, vmx->host_debugctl);
+		vmx->host_debugctl_valid = true;
+		vcpu->new_quantum = false;
+	}
 	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
 	wrmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kernel_gs_base);
 
@@ -805,8 +815,8 @@ static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->guest_kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
-	if (debugctl)
-		wrmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
+	if (vmx->host_debugctl)
+		wrmsrl(MSR_IA32_DEBUGCTLMSR, vmx->host_debugctl);
 	if (dr7 != DR7_RESET)
 		set_debugreg(dr7, 7);
 	if (ds)

@@ -53,6 +53,51 @@ expect_nl "netlink ID and NAME disagree" EINVAL "different VMs" del id:u32:$keep
 expect_nl "netlink unknown command" EOPNOTSUPP "" 99
 expect_nl "netlink EVENT is not a request" EOPNOTSUPP "" event
 
+# NICs: every refusal has a reason and leaves no device behind.
+denalictl create nicvm --mem 2M
+ip link add tbr0 type bridge
+expect_nl "nic MAC of 5 bytes" ERANGE "size" nicnew name:str:nicvm mac:hex:0200000000
+expect_nl "nic multicast MAC" EINVAL "unicast" nicnew name:str:nicvm mac:hex:010000000001
+expect_nl "nic all-zero MAC" EINVAL "unicast" nicnew name:str:nicvm mac:hex:000000000000
+expect_nl "nic index 8" ERANGE "." nicnew name:str:nicvm nic:u32:8
+expect_nl "nic MTU 67" ERANGE "." nicnew name:str:nicvm mtu:u32:67
+expect_nl "nic MTU 1501" ERANGE "." nicnew name:str:nicvm mtu:u32:1501
+expect_nl "nic unknown master name" ENODEV "no such master" nicnew name:str:nicvm mastername:str:nosuchbr
+expect_nl "nic unknown master ifindex" ENODEV "no such master" nicnew name:str:nicvm master:u32:999999
+expect_nl "nic master lo is not a bridge" EOPNOTSUPP "not a bridge" nicnew name:str:nicvm mastername:str:lo
+expect_nl "nic master by ifindex and name" EINVAL "not both" nicnew name:str:nicvm master:u32:1 mastername:str:tbr0
+expect_nl "nic interface name too long" EINVAL "longer than 15" nicnew name:str:nicvm ifname:str:0123456789abcdef
+expect_nl "nic interface name with a slash" EINVAL "invalid interface name" nicnew name:str:nicvm ifname:str:a/b
+expect_nl "nic interface name in use" EEXIST "in use" nicnew name:str:nicvm ifname:str:lo
+expect_nl "nic for a VM that does not exist" ENOENT "no such VM" nicnew name:str:nosuch
+expect_nl "nic without a VM" EINVAL "missing VM ID or NAME" nicnew mtu:u32:1500
+expect_nl "nic attribute not taken by the op" EINVAL "." nicnew name:str:nicvm mem:u64:4194304
+expect_nl "nic_del of an absent index" ENOENT "no NIC with this index" nicdel name:str:nicvm nic:u32:0
+expect_nl "nic_del of an absent name" ENOENT "no NIC with this interface name" nicdel name:str:nicvm ifname:str:dnl99
+expect_nl "nic_del without index or name" EINVAL "missing NIC INDEX or IFNAME" nicdel name:str:nicvm
+expect_nl "nic_del index 8" ERANGE "." nicdel name:str:nicvm nic:u32:8
+check_output "nic refusals left no device" '^0$' sh -c '/usr/sbin/ip -d -o link show | grep -cw denali'
+# What works: a NIC on the bridge, its index and name taken, at most eight.
+check_output "nic created on the bridge" "nic\{index=3 ifname=tnic3 ifindex=[0-9]+ mac=02:00:00:00:00:03 mtu=1400 master=[0-9]+" \
+	nlraw nicnew name:str:nicvm nic:u32:3 ifname:str:tnic3 mac:hex:020000000003 mtu:u32:1400 mastername:str:tbr0
+check_output "nic enslaved to the bridge" "master tbr0" ip link show tnic3
+check_output "nic on a bridge is up, MTU as asked" "<BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1400 " ip link show tnic3
+check_output "nic host end has the guest MAC with fe" "link/ether fe:00:00:00:00:03 " ip link show tnic3
+expect_nl "nic index in use" EEXIST "index" nicnew name:str:nicvm nic:u32:3
+expect_nl "nic duplicate interface name" EEXIST "in use" nicnew name:str:nicvm ifname:str:tnic3
+check "nic seven more, default names" sh -c 'for i in 1 2 3 4 5 6 7; do nlraw nicnew name:str:nicvm >/dev/null || exit 1; done'
+expect_nl "nic a ninth" ENOSPC "8 NICs" nicnew name:str:nicvm
+check_fails "nic MTU 1501 refused by Linux" any ip link set tnic3 mtu 1501
+check "nic MTU 68 accepted by Linux" ip link set tnic3 mtu 68
+check "nic del by name" nlraw nicdel name:str:nicvm ifname:str:tnic3
+check_output "nic without a bridge starts down" "<BROADCAST,MULTICAST> .*state DOWN" ip link show dnl0
+check "nic del by ip link" ip link del dnl0
+check_output "nic six left" '^6$' sh -c '/usr/sbin/ip -d -o link show | grep -cw denali'
+check_fails "nic ip link add type denali refused" 2 ip link add x type denali
+check "nic VM destroy takes its NICs" denalictl destroy nicvm
+check_output "nic no device left" '^0$' sh -c '/usr/sbin/ip -d -o link show | grep -cw denali'
+ip link del tbr0
+
 check_fails "denalictl usage error exits 2" 2 denalictl create
 check_fails "denalictl bad size syntax exits 2" 2 denalictl create a --mem 12Q
 check_output "denalictl memory 0 gives the kernel's reason" "memory size is 0" denalictl create a --mem 0

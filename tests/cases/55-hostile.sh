@@ -15,7 +15,7 @@ bad-memory:memory bad-hltcli:hlt_if0 bad-bigwrite:bad_argument
 bad-wrap:bad_argument bad-hypercall:bad_hypercall bad-hypercall0:bad_hypercall
 bad-ptwrite:triple_fault bad-cr3:cr_access bad-cr0:cr_access bad-dr:dr_access
 bad-rdpmc:priv_insn bad-jump:triple_fault bad-jumpmem:memory
-bad-consoleread:bad_argument bad-irqnoidt:triple_fault"
+bad-consoleread:bad_argument bad-irqnoidt:triple_fault bad-netsend:bad_argument"
 
 # Hostile guests per neighbour: one by one in QEMU; in Bochs, which is slow,
 # a few at once beside one neighbour.

@@ -12,11 +12,13 @@
 
 /*
  * nlraw [--dump] CMD [ATTR:KIND:VALUE]...
- *   CMD   new, del, get, stats, event or a number
- *   ATTR  id, name, mem, state, resident, entry, event or a number
+ *   CMD   new, del, get, stats, event, nicnew, nicdel or a number
+ *   ATTR  id, name, mem, state, resident, entry, event, nic (index), ifname,
+ *         mac, mtu, master, mastername or a number
  *   KIND  u8, u16, u32, u64, str (NUL-terminated), hex (raw bytes), zero:N
  * Prints "ok" plus one line per reply message ("msg cmd=N attrs=..."), or
  * "error ERRNO: extack message"; exit status 0 on success, 1 on error.
+ * A NIC nest prints as " nic{index=N ifname=S mac=XX:.. mtu=N master=N}".
  */
 static int sock;
 static char buf[65536];
@@ -25,8 +27,43 @@ static const char *attr_names[] = {
 	[DENALI_A_VM_ID] = "id", [DENALI_A_VM_NAME] = "name",
 	[DENALI_A_VM_MEM_SIZE] = "mem", [DENALI_A_VM_STATE] = "state",
 	[DENALI_A_VM_RESIDENT_PAGES] = "resident", [DENALI_A_VM_ENTRY] = "entry",
-	[DENALI_A_EVENT] = "event",
+	[DENALI_A_EVENT] = "event", [DENALI_A_NIC_INDEX] = "nic",
+	[DENALI_A_NIC_IFNAME] = "ifname", [DENALI_A_NIC_MAC] = "mac",
+	[DENALI_A_NIC_MTU] = "mtu", [DENALI_A_NIC_MASTER] = "master",
+	[DENALI_A_NIC_MASTER_NAME] = "mastername",
 };
+
+/* The attributes of a DENALI_A_VM_NIC nest, on one line. */
+static void print_nic(struct nlattr *nest)
+{
+	struct nlattr *a = (struct nlattr *)((char *)nest + NLA_HDRLEN);
+	int rem = nest->nla_len - NLA_HDRLEN;
+
+	printf(" nic{");
+	for (; rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len), a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+		unsigned char *d = (unsigned char *)a + NLA_HDRLEN;
+
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case DENALI_A_NIC_INDEX: printf("index=%u", *(uint32_t *)d); break;
+		case DENALI_A_NIC_IFNAME: printf(" ifname=%s", (char *)d); break;
+		case DENALI_A_NIC_IFINDEX: printf(" ifindex=%u", *(uint32_t *)d); break;
+		case DENALI_A_NIC_MAC:
+			printf(" mac=%02x:%02x:%02x:%02x:%02x:%02x", d[0], d[1], d[2], d[3], d[4], d[5]);
+			break;
+		case DENALI_A_NIC_MTU: printf(" mtu=%u", *(uint32_t *)d); break;
+		case DENALI_A_NIC_MASTER: printf(" master=%u", *(uint32_t *)d); break;
+		case DENALI_A_NIC_RX_QUEUED: printf(" rx_queued=%u", *(uint32_t *)d); break;
+		case DENALI_A_NIC_TX_REJECTED:
+			printf(" tx_rejected=%llu", (unsigned long long)*(uint64_t *)d);
+			break;
+		case DENALI_A_NIC_RX_DROPPED:
+			printf(" rx_dropped=%llu", (unsigned long long)*(uint64_t *)d);
+			break;
+		}
+	}
+	printf("}");
+}
 
 static int lookup(const char *s, const char *const *names, int n)
 {
@@ -65,6 +102,7 @@ static const char *errname(int e)
 		{ EINVAL, "EINVAL" }, { ENOENT, "ENOENT" }, { EEXIST, "EEXIST" },
 		{ EPERM, "EPERM" }, { ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EMSGSIZE, "EMSGSIZE" }, { ENOMEM, "ENOMEM" },
+		{ ENODEV, "ENODEV" }, { EBUSY, "EBUSY" },
 	};
 	unsigned int i;
 
@@ -119,7 +157,9 @@ static int recv_replies(int print)
 					void *d = (char *)a + NLA_HDRLEN;
 					int t = a->nla_type & NLA_TYPE_MASK;
 
-					if (t == DENALI_A_VM_NAME || t == DENALI_A_STATS_BACKEND)
+					if (t == DENALI_A_VM_NIC)
+						print_nic(a);
+					else if (t == DENALI_A_VM_NAME || t == DENALI_A_STATS_BACKEND)
 						printf(" %d=%s", t, (char *)d);
 					else if (a->nla_len - NLA_HDRLEN == 4)
 						printf(" %d=%u", t, *(uint32_t *)d);
@@ -168,7 +208,8 @@ static int resolve_family(void)
 int main(int argc, char **argv)
 {
 	static const char *cmd_names[] = { [DENALI_CMD_VM_NEW] = "new", [DENALI_CMD_VM_DEL] = "del",
-		[DENALI_CMD_VM_GET] = "get", [DENALI_CMD_STATS] = "stats", [DENALI_CMD_EVENT] = "event" };
+		[DENALI_CMD_VM_GET] = "get", [DENALI_CMD_STATS] = "stats", [DENALI_CMD_EVENT] = "event",
+		[DENALI_CMD_NIC_NEW] = "nicnew", [DENALI_CMD_NIC_DEL] = "nicdel" };
 	static char req[8192] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
 	struct genlmsghdr *g;

@@ -3,6 +3,7 @@
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 ok=1
+ip() { /usr/sbin/ip "$@"; }	# iproute2's, not busybox's
 must() { "$@" || { echo "demo: FAILED: $*"; ok=0; }; }
 
 backend=$(grep -qw svm /proc/cpuinfo && echo 'AMD-V (svm)' || echo 'VT-x (vmx)')
@@ -62,6 +63,42 @@ run denalictl show echo
 i=1
 while [ $i -le $many ]; do denalictl destroy "sleep$i"; i=$((i + 1)); done
 $spinner && must denalictl destroy spinner0
+
+say "Web servers: three VMs running httpd on lwIP, each NIC a Linux device on the bridge br0"
+must run ip link add br0 type bridge
+must run ip addr add 10.0.0.1/24 dev br0
+must run ip link set br0 up
+for i in 1 2 3; do
+	must run denalictl create "www$i" --image /guests/httpd.elf \
+		--cmdline "ip=10.0.0.1$i/24 gw=10.0.0.1" --nic "name=dnl$i,bridge=br0"
+	must denalictl start "www$i"
+done
+for i in 1 2 3; do
+	n=0
+	until denalictl console "www$i" --no-input </dev/null 2>/dev/null | grep -q '^httpd: listening'; do
+		n=$((n + 1))
+		[ $n -gt 600 ] && { echo "demo: FAILED: www$i does not listen"; ok=0; break; }
+		sleep 0.2
+	done
+done
+run bridge link show
+must run ping -c 2 10.0.0.12
+printf '$ curl -si http://10.0.0.11/\n'
+if curl -si -m 30 -o /tmp/index.out http://10.0.0.11/; then tr -d '\r' < /tmp/index.out; else
+	echo "demo: FAILED: curl http://10.0.0.11/"; ok=0
+fi
+for i in 2 3; do must run curl -s -m 30 "http://10.0.0.1$i/hello.txt"; done
+printf '$ curl -s -o /tmp/big.bin http://10.0.0.13/big.bin; pattern 65536 | cmp - /tmp/big.bin\n'
+curl -s -m 60 -o /tmp/big.bin http://10.0.0.13/big.bin && pattern 65536 | cmp - /tmp/big.bin &&
+	echo "big.bin: 65536 bytes, byte-exact" || { echo "demo: FAILED: big.bin"; ok=0; }
+printf '$ curl -s -o /dev/null -w %%{http_code} http://10.0.0.12/missing\n'
+curl -s -m 30 -o /dev/null -w '%{http_code}\n' http://10.0.0.12/missing
+must run httpload -c 4 -n 500 -p /hello.txt 10.0.0.11 10.0.0.12 10.0.0.13
+run denalictl list
+run denalictl show www1
+run ip -s link show dnl1
+for i in 1 2 3; do must denalictl destroy "www$i"; done
+must run ip link del br0
 
 say "Hostile guests die with a recorded reason; the host and the other VMs carry on"
 run denalictl run /guests/bad-io.elf

@@ -33,6 +33,16 @@
  *	created and has an entry point.
  * @DENALI_CMD_VM_STOP: stop a running VM (by ID or NAME); it ends in
  *	state stopped. Its memory stays until it is destroyed.
+ * @DENALI_CMD_NIC_NEW: give a VM (by ID or NAME) a virtual NIC: a Linux
+ *	Ethernet device. Optional: NIC_INDEX (the guest's NIC number, default
+ *	the lowest free), NIC_IFNAME (default "dnl%d"), NIC_MAC (default a
+ *	random locally administered one), NIC_MTU (default 1500), and a bridge
+ *	to join: NIC_MASTER (ifindex) or NIC_MASTER_NAME. A NIC that joins a
+ *	bridge is brought up too; one without stays down until the user
+ *	brings it up (ip link set IF up). Replies with the VM (as VM_GET
+ *	does). Any state but destroyed.
+ * @DENALI_CMD_NIC_DEL: remove a VM's NIC, named by NIC_INDEX or NIC_IFNAME;
+ *	its Linux device goes away.
  */
 enum denali_cmd {
 	DENALI_CMD_UNSPEC,
@@ -43,6 +53,8 @@ enum denali_cmd {
 	DENALI_CMD_EVENT,
 	DENALI_CMD_VM_START,
 	DENALI_CMD_VM_STOP,
+	DENALI_CMD_NIC_NEW,
+	DENALI_CMD_NIC_DEL,
 	__DENALI_CMD_MAX,
 };
 
@@ -91,6 +103,24 @@ enum denali_cmd {
  * @DENALI_A_STATS_IRQ_MODE: string, module parameter irq_delivery:
  *	"batched" or "immediate"
  *
+ * @DENALI_A_VM_NIC: nest, one per NIC of the VM (in every VM message), with
+ *	the NIC_* attributes below
+ * @DENALI_A_NIC_INDEX: u32, the guest's NIC number, 0 to DENALI_NIC_MAX - 1
+ * @DENALI_A_NIC_IFNAME: string, the Linux device's name (< IFNAMSIZ)
+ * @DENALI_A_NIC_IFINDEX: u32, the Linux device's ifindex
+ * @DENALI_A_NIC_MAC: binary, 6 bytes, the guest's MAC address (unicast).
+ *	The Linux device is the host's end of the link and has its own: the
+ *	same with the first byte 0xfe (0xfa if the guest's starts with 0xfe)
+ * @DENALI_A_NIC_MTU: u32, DENALI_NIC_MTU_MIN to DENALI_NIC_MTU_MAX
+ * @DENALI_A_NIC_MASTER: u32, ifindex of the bridge to join (NIC_NEW), or
+ *	that the device is enslaved to now (VM messages; absent if none)
+ * @DENALI_A_NIC_MASTER_NAME: string, name of the bridge to join (NIC_NEW)
+ * @DENALI_A_NIC_RX_QUEUED: u32, frames queued for the guest now
+ * @DENALI_A_NIC_TX_REJECTED: u64, frames the guest sent that were refused
+ *	(shorter than an Ethernet header or longer than the MTU allows)
+ * @DENALI_A_NIC_RX_DROPPED: u64, frames for the guest dropped: the queue
+ *	was full or the VM was not running
+ *
  * DENALI_CMD_STATS also carries the VM counters (QUANTA to HYPERCALLS),
  * summed over every VM the module has run, destroyed ones included.
  */
@@ -130,6 +160,17 @@ enum denali_attr {
 	DENALI_A_STATS_WORKERS,
 	DENALI_A_STATS_QUANTUM_US,
 	DENALI_A_STATS_IRQ_MODE,
+	DENALI_A_VM_NIC,
+	DENALI_A_NIC_INDEX,
+	DENALI_A_NIC_IFNAME,
+	DENALI_A_NIC_IFINDEX,
+	DENALI_A_NIC_MAC,
+	DENALI_A_NIC_MTU,
+	DENALI_A_NIC_MASTER,
+	DENALI_A_NIC_MASTER_NAME,
+	DENALI_A_NIC_RX_QUEUED,
+	DENALI_A_NIC_TX_REJECTED,
+	DENALI_A_NIC_RX_DROPPED,
 	__DENALI_A_MAX,
 };
 
@@ -153,6 +194,17 @@ enum denali_exit_kind {
 
 /* The boot command line, with its terminating NUL. */
 #define DENALI_CMDLINE_MAX	512
+
+/*
+ * Virtual NICs: at most DENALI_NIC_MAX per VM (the guest numbers them 0 to
+ * DENALI_NIC_MAX - 1, as its NIC interrupt bits do); each queues at most
+ * DENALI_NIC_RX_QUEUE frames for its guest. MTU: the Ethernet payload
+ * size, without the 14-byte header.
+ */
+#define DENALI_NIC_MAX		8
+#define DENALI_NIC_MTU_MIN	68
+#define DENALI_NIC_MTU_MAX	1500
+#define DENALI_NIC_RX_QUEUE	256
 
 /* Lifecycle of a VM. Appended to, never renumbered. */
 enum denali_vm_state {

@@ -21,7 +21,7 @@ typedef unsigned int __u32;
 typedef unsigned long long __u64;
 #endif
 
-#define DENALI_GUEST_ABI_VERSION	2
+#define DENALI_GUEST_ABI_VERSION	3
 
 /*
  * Guest-physical layout. The guest runs in 64-bit mode with paging on, its
@@ -48,6 +48,8 @@ enum denali_hypercall {
 	DENALI_HC_CONSOLE_WRITE,	/* (gpa, len): returns bytes taken */
 	DENALI_HC_CONSOLE_READ,		/* (gpa, len): returns bytes read, 0 if none */
 	DENALI_HC_ALARM,		/* (deadline_ns): raise TIMER then; 0 cancels */
+	DENALI_HC_NET_SEND,		/* (nic, gpa, len): send one frame; returns len */
+	DENALI_HC_NET_RECV,		/* (nic, gpa, len): take a frame; returns its length or 0 */
 	__DENALI_HC_MAX,
 };
 
@@ -56,8 +58,10 @@ enum denali_hypercall {
  * not entirely inside guest memory is not an error but an attack: the VM
  * is killed (crash reason bad_argument).
  */
+#define DENALI_ENODEV		19	/* no such device (NIC number) */
 #define DENALI_EINVAL		22	/* bad argument value */
 #define DENALI_ENOSYS		38	/* not implemented yet */
+#define DENALI_EMSGSIZE		90	/* the buffer is too small for the frame */
 
 /*
  * IDLE(timeout_ns) takes the VM off the CPU until an interrupt bit is
@@ -76,6 +80,27 @@ enum denali_hypercall {
  * the past raises it at once; a new alarm replaces the old one; 0 cancels.
  */
 #define DENALI_IDLE_FOREVER	(~0ULL)
+
+/*
+ * NICs. NET_SEND(nic, gpa, len) hands one Ethernet frame (destination MAC
+ * first, no FCS) to NIC @nic's Linux device, as if received from a wire,
+ * and returns len. A frame shorter than DENALI_ETH_HLEN or longer than
+ * DENALI_ETH_HLEN + the NIC's MTU returns -DENALI_EINVAL and is counted,
+ * never passed on; a NIC that does not exist returns -DENALI_ENODEV. A
+ * frame sent while the Linux device is down is dropped and counted, as a
+ * wire without a peer would lose it, and still returns len.
+ *
+ * NET_RECV(nic, gpa, len) copies the oldest frame queued for NIC @nic to
+ * gpa and returns its length, or 0 if none waits. A buffer shorter than
+ * the frame returns -DENALI_EMSGSIZE and leaves the frame queued; a buffer
+ * of DENALI_ETH_HLEN + MTU bytes always fits. When frames arrive for a
+ * NIC whose queue was empty, the module raises DENALI_IRQ_NIC(nic); the
+ * guest then takes frames until NET_RECV returns 0.
+ *
+ * As everywhere, a (gpa, len) not entirely inside guest memory kills the
+ * VM (bad_argument).
+ */
+#define DENALI_ETH_HLEN		14
 
 /*
  * Interrupt bits, in the pending mask of the registers page. Raising one
@@ -108,6 +133,20 @@ enum denali_hypercall {
 /* The boot command line in the registers page, with its terminating NUL. */
 #define DENALI_REGS_CMDLINE_MAX		512
 
+/* NIC slots in the registers page (DENALI_NIC_MAX in denali.h). */
+#define DENALI_REGS_NIC_MAX		8
+
+/**
+ * struct denali_regs_nic - one NIC slot of the registers page
+ * @mac: the NIC's MAC address
+ * @mtu: its MTU (payload bytes, without the Ethernet header); 0: no NIC
+ *	in this slot
+ */
+struct denali_regs_nic {
+	__u8 mac[6];
+	__u16 mtu;
+};
+
 /**
  * struct denali_regs - the virtual registers page, at DENALI_REGS_GPA
  * @abi_version: DENALI_GUEST_ABI_VERSION, written by the module
@@ -131,6 +170,10 @@ enum denali_hypercall {
  *	value: no injection; the guest polls @pending.
  * @cmdline: the boot command line (denalictl create --cmdline),
  *	NUL-terminated, empty if none
+ * @nic_count: how many slots of @nic hold a NIC
+ * @nic: the NICs, by number; the module refreshes the slots at the start
+ *	of every quantum, so a NIC added or removed while the VM runs shows
+ *	up there
  *
  * The module writes the page when the VM starts and the fields above
  * while the guest is not running; the guest may write any of it too, and
@@ -151,6 +194,9 @@ struct denali_regs {
 	__u32 irq_vector;
 	__u64 reserved1;
 	char cmdline[DENALI_REGS_CMDLINE_MAX];
+	__u32 nic_count;
+	__u32 reserved2;
+	struct denali_regs_nic nic[DENALI_REGS_NIC_MAX];
 };
 
 /*

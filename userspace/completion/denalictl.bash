@@ -22,7 +22,7 @@ _denalictl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local prog=${COMP_WORDS[0]} sub= subidx=0 i nargs=0
-	local cmds="create destroy start stop console run list show stats monitor help"
+	local cmds="create destroy start stop console run list show nic stats monitor help"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		if [[ ${COMP_WORDS[i]} != -* ]]; then
@@ -44,7 +44,7 @@ _denalictl()
 	# Positional arguments already given after the subcommand.
 	for ((i = subidx + 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		--mem | -m | --image | -i | --name | -n | --cmdline | -c) ((i++)) ;;
+		--mem | -m | --image | -i | --name | -n | --cmdline | -c | --nic) ((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
 		esac
@@ -65,9 +65,32 @@ _denalictl()
 		--cmdline | -c)
 			return
 			;;
+		--nic)
+			compopt -o nospace 2>/dev/null
+			COMPREPLY=($(compgen -W "name= mac= bridge= mtu= index=" -- "${cur##*,}"))
+			COMPREPLY=("${COMPREPLY[@]/#/${cur%"${cur##*,}"}}")
+			return
+			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --image --cmdline --verbose --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --image --cmdline --nic --verbose --help" -- "$cur"))
+		fi
+		;;
+	nic)
+		# nargs counts the verb (add, del, list) too.
+		local verb=${COMP_WORDS[subidx + 1]}
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		elif ((nargs == 0)); then
+			COMPREPLY=($(compgen -W "add del list" -- "$cur"))
+		elif ((nargs == 1)); then
+			COMPREPLY=($(compgen -W "$(_denalictl_vms "$prog")" -- "$cur"))
+		elif [[ $verb == add ]]; then
+			compopt -o nospace 2>/dev/null
+			COMPREPLY=($(compgen -W "name= mac= bridge= mtu= index=" -- "${cur##*,}"))
+			COMPREPLY=("${COMPREPLY[@]/#/${cur%"${cur##*,}"}}")
+		elif [[ $verb == del ]] && ((nargs == 2)); then
+			COMPREPLY=($(compgen -W "index" -- "$cur"))
 		fi
 		;;
 	run)
