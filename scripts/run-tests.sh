@@ -8,8 +8,11 @@
 #        main  -cpu qemu64,+svm,+npt    nohw  no svm, no vmx
 #        nonpt -cpu qemu64,+svm,-npt
 #        smp   as main (QEMU always has 2 CPUs); on Bochs, 2 CPUs instead of 1
-# vmx: Bochs (corei7_skylake_x: VMX with EPT), every main case in ONE boot, smp cases in a second (2 CPUs); cases
-#      of other boot groups are skipped with a note.
+#        net   as main: the networking cases, a boot of their own so that
+#              on Bochs they run beside the main boot
+# vmx: Bochs (corei7_skylake_x: VMX with EPT): one boot per group (main,
+#      net, smp with 2 CPUs), side by side up to one per CPU; cases of
+#      other boot groups are skipped with a note.
 #
 # Uses O/initramfs.cpio.gz (make initramfs). Console logs in
 # O/logs/<backend>-<group>.log, the results channel (second serial port) in
@@ -79,7 +82,7 @@ for f in "$top"/tests/cases/*.sh; do
 	fi
 	group=$(header "$f" denali-boot)
 	group=${group:-main}
-	if [ "$backend" = vmx ] && [ "$group" != main ] && [ "$group" != smp ]; then
+	if [ "$backend" = vmx ] && [ "$group" != main ] && [ "$group" != smp ] && [ "$group" != net ]; then
 		echo "note: $name skipped on vmx (boot group '$group' runs only on svm)"
 		continue
 	fi
@@ -230,61 +233,106 @@ cmdline_for() { # GROUP LOGLEVEL
 	echo "$c"
 }
 
-# Ctrl-C or a kill of this script takes the emulator (own session) along.
-VM_PID=
-VM_BOCHS_PIDFILE=
+# Ctrl-C or a kill of this script takes the emulators (own sessions) along:
+# each boot runs in a subshell that kills its emulator when told to end.
 on_signal() {
-	[ -n "$VM_BOCHS_PIDFILE" ] && vm_bochs_kill "${VM_PID:-0}" "$VM_BOCHS_PIDFILE"
-	[ -n "$VM_PID" ] && vm_killpg "$VM_PID"
+	local j
+	for j in $(jobs -p); do kill -TERM "$j" 2>/dev/null; done
+	wait
 	echo "run-tests: interrupted" >&2
 	exit 130
 }
 trap on_signal INT TERM HUP
 
-for group in "${groups[@]}"; do
-	log=$logs/$backend-$group.log
-	res=$logs/$backend-$group.results
+# boot_one GROUP: boots the test VM for GROUP and waits for it; writes
+# "STATUS SECS USER-SECS" to $work/GROUP.status. Its own work directory,
+# so that boots can run side by side.
+boot_one() {
+	local group=$1 gwork=$work/$1 log=$logs/$backend-$1.log res=$logs/$backend-$1.results
+	local cpu cpus iso
+	VM_PID=
+	VM_BOCHS_PIDFILE=
+	trap '[ -n "$VM_BOCHS_PIDFILE" ] && vm_bochs_kill "${VM_PID:-0}" "$VM_BOCHS_PIDFILE"
+	      [ -n "$VM_PID" ] && vm_killpg "$VM_PID"; exit 130' INT TERM HUP
+	mkdir -p "$gwork"
+	rm -f "$work/$group.status"
 	echo "# boot $group on $backend: ${groupcases[$group]% }"
 	if [ "$backend" = svm ]; then
-		vm_pick_accel svm "$kernel" "$initrd" "$work"
+		vm_pick_accel svm "$kernel" "$initrd" "$gwork"
 		cpu=$(vm_qemu_cpu "$group" "$VM_ACCEL")
 		if [ -z "$cpu" ]; then
-			report_fail "boot $group" "unknown boot group '$group' (known: main smp nohw nonpt)"
-			continue
+			echo "unknown 0" > "$work/$group.status"
+			return
 		fi
 		echo "# qemu -accel $VM_ACCEL -cpu $cpu"
 		vm_qemu_start "$cpu" "$VM_ACCEL" "$kernel" "$initrd" "$(cmdline_for "$group" 7)" "$log" "$res"
 		vm_watch "$VM_PID" "$log" "$res" "${DENALI_QEMU_TIMEOUT:-600}" 10 vm_killpg "$VM_PID"
 		if [ -s "$log.qemu" ]; then sed 's/^/qemu: /' "$log.qemu"; fi
 	else
-		iso=$work/boot.iso
-		vm_make_iso "$kernel" "$initrd" "$(cmdline_for "$group" 7)" "$work" "$iso" || {
-			report_fail "boot $group" "cannot build the boot ISO"
-			continue
-		}
+		iso=$gwork/boot.iso
+		if ! vm_make_iso "$kernel" "$initrd" "$(cmdline_for "$group" 7)" "$gwork" "$iso"; then
+			echo "noiso 0" > "$work/$group.status"
+			return
+		fi
 		# The smp group needs a second CPU (to take one offline); it costs speed.
 		cpus=1
 		[ "$group" = smp ] && cpus=2
 		echo "# bochs corei7_skylake_x, $cpus CPU(s), ${DENALI_BOCHS_MEGS:-512} MiB (about 80 s to boot)"
-		DENALI_BOCHS_CPUS=$cpus vm_bochs_start "$iso" "$log" "$res" "$work"
-		vm_watch "$VM_PID" "$log" "$res" "${DENALI_BOCHS_TIMEOUT:-1500}" 60 vm_bochs_kill "$VM_PID" "$VM_BOCHS_PIDFILE"
-		cp "$work/bochs.log" "$logs/$backend-$group.bochs.log" 2>/dev/null
+		DENALI_BOCHS_CPUS=$cpus vm_bochs_start "$iso" "$log" "$res" "$gwork"
+		vm_watch "$VM_PID" "$log" "$res" "${DENALI_BOCHS_TIMEOUT:-2700}" 60 vm_bochs_kill "$VM_PID" "$VM_BOCHS_PIDFILE"
+		cp "$gwork/bochs.log" "$logs/$backend-$group.bochs.log" 2>/dev/null
+		if [ "$VM_STATUS" != done ] && [ -s "$gwork/bochs.log" ]; then
+			echo "--- last lines of the Bochs log ---"
+			grep -aE 'PANIC|ERROR|panic|error' "$gwork/bochs.log" | tail -n 10
+		fi
 	fi
-	echo "# boot $group on $backend: $VM_STATUS after $VM_SECS s${VM_USER_SECS:+ (/init started after $VM_USER_SECS s)}"
+	echo "$VM_STATUS $VM_SECS ${VM_USER_SECS:-}" > "$work/$group.status"
+}
+
+# collect_one GROUP: the verdicts of a boot that ended.
+collect_one() {
+	local group=$1 log=$logs/$backend-$1.log res=$logs/$backend-$1.results
+	local status=exited secs=0 user=
+	[ -f "$work/$group.status" ] && read -r status secs user < "$work/$group.status"
+	case "$status" in
+	unknown) report_fail "boot $group" "unknown boot group '$group' (known: main smp net nohw nonpt)"; return ;;
+	noiso) report_fail "boot $group" "cannot build the boot ISO"; return ;;
+	esac
+	echo "# boot $group on $backend: $status after $secs s${user:+ (/init started after $user s)}"
 	collect "$group" "$log" "$res"
-	case "$VM_STATUS" in
+	case "$status" in
 	done) ;;
 	panic) boot_failed "$group" "$log" "kernel panic" ;;
 	timeout) boot_failed "$group" "$log" "hard timeout; the VM was killed" ;;
-	*)
-		if [ "$backend" = vmx ] && [ -s "$work/bochs.log" ]; then
-			echo "--- last lines of the Bochs log ---"
-			grep -aE 'PANIC|ERROR|panic|error' "$work/bochs.log" | tail -n 10
-		fi
-		boot_failed "$group" "$log" "the VM stopped without DENALI-SUITE-DONE"
-		;;
+	*) boot_failed "$group" "$log" "the VM stopped without DENALI-SUITE-DONE" ;;
 	esac
-done
+}
+
+# Bochs is slow and single-threaded: its boots run side by side, as many
+# at once as there are CPUs (DENALI_PARALLEL_BOOTS overrides; 1: one after
+# the other). Their output is printed in group order once all have ended.
+# QEMU's boots are short and run one after the other.
+par=1
+if [ "$backend" = vmx ]; then
+	par=${DENALI_PARALLEL_BOOTS:-$(nproc)}
+fi
+if [ "$par" -gt 1 ] && [ ${#groups[@]} -gt 1 ]; then
+	for group in "${groups[@]}"; do
+		while [ "$(jobs -rp | wc -l)" -ge "$par" ]; do wait -n; done
+		echo "# starting boot $group on $backend (up to $par at once)"
+		boot_one "$group" > "$work/$group.out" 2>&1 &
+	done
+	wait
+	for group in "${groups[@]}"; do
+		cat "$work/$group.out"
+		collect_one "$group"
+	done
+else
+	for group in "${groups[@]}"; do
+		boot_one "$group"
+		collect_one "$group"
+	done
+fi
 
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -6,7 +6,7 @@
 #   DENALI_ACCEL=auto|tcg|kvm     QEMU accelerator (auto: KVM only when it
 #                                 really runs a guest with the extension)
 #   DENALI_QEMU_TIMEOUT=600       hard timeout of one QEMU boot (s)
-#   DENALI_BOCHS_TIMEOUT=1500     hard timeout of one Bochs boot (s)
+#   DENALI_BOCHS_TIMEOUT=2700     hard timeout of one Bochs boot (s)
 #   DENALI_QEMU_MEM=1G            QEMU guest memory
 #   DENALI_BOCHS_MEGS=512         Bochs guest memory (MiB)
 #   DENALI_QEMU_EXTRA=            more QEMU arguments (word-split)
@@ -19,7 +19,7 @@ vm_qemu_cpu() { # GROUP ACCEL
 	local base=qemu64
 	[ "$2" = kvm ] && base=host
 	case "$1" in
-	main | smp) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
+	main | smp | net) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
 	nohw) echo "$base,-svm,-vmx" ;;
 	nonpt) echo "$base,+svm,-npt" ;;
 	*) echo "" ;;

@@ -3,7 +3,8 @@
 
 /*
  * Command line:
- *   seconds=S      how long (5)
+ *   seconds=S      how long at most (5)
+ *   frames=N       stop after N frames (0: no limit)
  *   nic=N          the NIC (0)
  *   size=B         frame length, header included (the largest the MTU allows)
  *   dst=MAC        destination, aa:bb:cc:dd:ee:ff (ff:ff:ff:ff:ff:ff, broadcast)
@@ -47,6 +48,7 @@ static int parse_mac(const char *s, uint8_t mac[6])
 int main(void)
 {
 	long seconds = dn_cmdline_int("seconds", 5), nic = dn_cmdline_int("nic", 0), size;
+	long frames = dn_cmdline_int("frames", 0);
 	uint64_t start, end, now, sent = 0, bytes = 0, errors = 0;
 	unsigned int mtu;
 	long ret, last_err = 0;
@@ -59,8 +61,8 @@ int main(void)
 		return 2;
 	}
 	size = dn_cmdline_int("size", DENALI_ETH_HLEN + (mtu < 9000 ? mtu : 9000));
-	if (seconds <= 0 || size < DENALI_ETH_HLEN + 4 || size > (long)sizeof(frame)) {
-		printf("netflood: bad seconds=%ld or size=%ld\n", seconds, size);
+	if (seconds <= 0 || frames < 0 || size < DENALI_ETH_HLEN + 4 || size > (long)sizeof(frame)) {
+		printf("netflood: bad seconds=%ld, frames=%ld or size=%ld\n", seconds, frames, size);
 		return 2;
 	}
 	memset(frame, 0xff, 6);
@@ -88,7 +90,7 @@ int main(void)
 			bytes += (uint64_t)size;
 		}
 		now = dn_now_ns();
-	} while (now < end);
+	} while (now < end && (!frames || sent + errors < (uint64_t)frames));
 	printf("netflood: sent %lu frames, %lu bytes, %lu errors (last %ld) in %lu ms\n",
 	       (unsigned long)sent, (unsigned long)bytes, (unsigned long)errors, last_err,
 	       (unsigned long)((now - start) / DN_NSEC_PER_MSEC));

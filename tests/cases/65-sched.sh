@@ -19,21 +19,6 @@ vm_num() {
 stats_num() {
 	denalictl stats -j | sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" | head -n 1
 }
-# expect_ge NAME VALUE MIN
-expect_ge() {
-	if [ -n "$2" ] && [ "$2" -ge "$3" ]; then
-		pass "$1"
-	else
-		fail "$1" "got '${2}', expected at least $3"
-	fi
-}
-expect_eq() {
-	if [ "$2" = "$3" ]; then
-		pass "$1"
-	else
-		fail "$1" "got '${2}', expected $3"
-	fi
-}
 halted0() {
 	[ "$(vm_field "$1" state)" = halted ] && [ "$(vm_field "$1" exit_code)" = 0 ]
 }

@@ -277,6 +277,24 @@ vm_ended() {
 	esac
 }
 
+# expect_ge NAME VALUE MIN: a verdict on VALUE >= MIN (an empty VALUE fails).
+expect_ge() {
+	if [ -n "$2" ] && [ "$2" -ge "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "got '${2}', expected at least $3"
+	fi
+}
+
+# expect_eq NAME VALUE WANT: a verdict on VALUE = WANT.
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "got '${2}', expected $3"
+	fi
+}
+
 wait_for() {
 	local secs="$1"
 	shift
