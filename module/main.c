@@ -3,6 +3,7 @@
 #include <linux/module.h>
 
 #include "core/arch.h"
+#include "core/disk.h"
 #include "core/nic.h"
 #include "core/sched.h"
 #include "core/vm.h"
@@ -22,6 +23,9 @@ static int __init denali_init(void)
 	ret = denali_nic_init();
 	if (ret)
 		goto err_nic;
+	ret = denali_disk_init();
+	if (ret)
+		goto err_disk;
 	ret = denali_nl_init();
 	if (ret)
 		goto err_nl;
@@ -35,6 +39,8 @@ static int __init denali_init(void)
 err_dev:
 	denali_nl_exit();
 err_nl:
+	denali_disk_exit();
+err_disk:
 	denali_nic_exit();
 err_nic:
 	denali_sched_exit();
@@ -48,6 +54,7 @@ static void __exit denali_exit(void)
 	denali_dev_exit();
 	denali_vm_registry_exit();
 	denali_nl_exit();
+	denali_disk_exit();
 	denali_nic_exit();
 	denali_sched_exit();
 	denali_arch_exit();

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Tests that run on the build machine itself, without a test VM: for now
-# the table-driven test of Ilwaco's HTTP request parser (ilwaco/tests/).
+# Tests that run on the build machine itself, without a test VM: the
+# table-driven test of Ilwaco's HTTP request parser and the test of its
+# tar file system on archives made by the host's tar (ilwaco/tests/).
 #
 #   scripts/host-tests.sh O      results in O/results-host.txt
 set -uo pipefail
@@ -12,9 +13,16 @@ res=$O/results-host.txt
 out=$(make -s -C "$top/ilwaco" O="$O/ilwaco" host-test 2>&1)
 rc=$?
 echo "$out"
-if [ $rc -eq 0 ]; then
-	echo "PASS ilwaco http parser: $(echo "$out" | grep -o '[0-9]* cases, 0 failed' | tail -n 1)" >> "$res"
-else
-	echo "FAIL ilwaco http parser: $(echo "$out" | tail -n 1)" >> "$res"
-fi
+# Each test prints "NAME: N cases, F failed"; one that did not get to say it failed.
+report() {
+	local name=$1 what=$2 line
+	line=$(echo "$out" | grep "^$name: [0-9]* cases, [0-9]* failed" | tail -n 1)
+	if [ $rc -eq 0 ] && echo "$line" | grep -q '[0-9]* cases, 0 failed'; then
+		echo "PASS $what: ${line#"$name: "}" >> "$res"
+	else
+		echo "FAIL $what: ${line:-$(echo "$out" | tail -n 1)}" >> "$res"
+	fi
+}
+report http_test "ilwaco http parser"
+report tarfs_test "ilwaco tarfs"
 cat "$res"

@@ -273,6 +273,7 @@ int console_main(int argc, char **argv)
 	if (ret)
 		dnl_perror(&nl, name, ret);
 	dnl_close(&nl);
+	vm_info_free(&vm); /* only its id is needed */
 	if (ret)
 		return EXIT_ERR;
 	if (!vm.has_id) {

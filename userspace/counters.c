@@ -39,6 +39,9 @@ static const char *const hypercall_names[] = {
 	[DENALI_HC_ALARM] = "alarm",
 	[DENALI_HC_NET_SEND] = "net_send",
 	[DENALI_HC_NET_RECV] = "net_recv",
+	[DENALI_HC_DISK_READ] = "disk_read",
+	[DENALI_HC_DISK_WRITE] = "disk_write",
+	[DENALI_HC_DISK_FLUSH] = "disk_flush",
 };
 
 #define NAMES(a) (a), sizeof(a) / sizeof((a)[0])

@@ -8,14 +8,16 @@
 #include <linux/denali.h>
 
 #include "dev.h"
+#include "disk.h"
 #include "elf.h"
 #include "nic.h"
 #include "nl.h"
 #include "subcommands.h"
 #include "util.h"
 
-#define CREATE_USAGE \
-	"create NAME [--mem SIZE] [--image ELF] [--cmdline STRING] [--nic " NIC_SPEC_SYNTAX "]..."
+#define CREATE_USAGE                                                                        \
+	"create NAME [--mem SIZE] [--image ELF] [--cmdline STRING] [--nic " NIC_SPEC_SYNTAX \
+	"]... [--disk " DISK_SPEC_SYNTAX "]..."
 #define ELF_CHECK_USAGE "elf-check ELF [--mem SIZE]"
 
 struct create_opts {
@@ -26,6 +28,8 @@ struct create_opts {
 	unsigned int nnics;
 	const char *nic_arg[DENALI_NIC_MAX]; /* each --nic as given, for messages */
 	struct nic_spec nics[DENALI_NIC_MAX];
+	unsigned int ndisks;
+	struct disk_spec disks[DENALI_DISK_MAX];
 };
 
 /* One option a line. */
@@ -35,6 +39,7 @@ static const struct option create_options[] = {
 	{ "image", required_argument, NULL, 'i' },
 	{ "cmdline", required_argument, NULL, 'c' },
 	{ "nic", required_argument, NULL, 'N' }, /* no short form */
+	{ "disk", required_argument, NULL, 'D' }, /* no short form */
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -83,6 +88,13 @@ static int parse_args(int argc, char **argv, const char *usage, const char *what
 				return usage_err(usage, "--nic '%s': %s", optarg, err);
 			o->nic_arg[o->nnics++] = optarg;
 			break;
+		case 'D':
+			if (o->ndisks == DENALI_DISK_MAX)
+				return usage_err(usage, "at most %d --disk", DENALI_DISK_MAX);
+			if (disk_spec_parse(optarg, &o->disks[o->ndisks], err, sizeof(err)))
+				return usage_err(usage, "--disk '%s': %s", optarg, err);
+			o->ndisks++;
+			break;
 		case 'v':
 			opt_verbose = true;
 			break;
@@ -95,6 +107,8 @@ static int parse_args(int argc, char **argv, const char *usage, const char *what
 			return usage_err(usage, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (disk_specs_check(o->disks, o->ndisks, err, sizeof(err)))
+		return usage_err(usage, "%s", err);
 	if (optind >= argc)
 		return usage_err(usage, "missing %s", what);
 	if (optind + 1 < argc)
@@ -162,18 +176,14 @@ int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image
 }
 
 /* Copy the image into the new VM's memory. Prints its own error; returns 0 or -1. */
-static int load_image(const struct create_opts *o, const struct image *img, int dev_fd, uint32_t id)
+static int load_image(const struct create_opts *o, const struct image *img, int vm_fd)
 {
 	char err[256];
-	int vm_fd, ret;
+	int ret;
 
-	vm_fd = dev_vm_open(dev_fd, o->name, id);
-	if (vm_fd < 0)
-		return -1;
 	ret = image_write(img, vm_fd, err, sizeof(err));
 	if (ret)
 		err_msg(o->name, "loading %s: %s", o->image, err);
-	close(vm_fd);
 	return ret;
 }
 
@@ -183,21 +193,25 @@ int create_main(int argc, char **argv)
 	struct image img = { 0 };
 	struct new_vm vm = { 0 };
 	struct dnl nl;
-	int ret, dev_fd = -1, status = EXIT_ERR;
+	int ret, dev_fd = -1, vm_fd = -1, status = EXIT_ERR;
 	uint32_t known = 0; /* NIC indexes the VM has: none yet */
 	char err[256], sz[32];
 	unsigned int i;
 
 	ret = parse_args(argc, argv, CREATE_USAGE, "NAME", true, &o);
-	if (ret >= 0)
+	if (ret >= 0) {
+		disk_specs_free(o.disks, o.ndisks);
 		return ret;
+	}
 
 	/* Everything that can be checked is checked before the VM exists. */
-	if (o.image) {
-		if (image_open(o.image, o.mem, &img, err, sizeof(err))) {
-			err_msg(o.image, "%s", err);
-			return EXIT_ERR;
-		}
+	if (disk_specs_open(o.disks, o.ndisks))
+		goto out_image;
+	if (o.image && image_open(o.image, o.mem, &img, err, sizeof(err))) {
+		err_msg(o.image, "%s", err);
+		goto out_image;
+	}
+	if (o.image || o.ndisks) {
 		dev_fd = dev_open();
 		if (dev_fd < 0)
 			goto out_image;
@@ -224,12 +238,19 @@ int create_main(int argc, char **argv)
 			goto out_vm;
 		}
 	}
-	if (o.image) {
+	if (o.image || o.ndisks) {
 		if (!vm.has_id) {
 			err_msg(o.name, "no VM id in the kernel's reply");
 			goto out_vm;
 		}
-		if (load_image(&o, &img, dev_fd, vm.id))
+		vm_fd = dev_vm_open(dev_fd, o.name, vm.id);
+		if (vm_fd < 0)
+			goto out_vm;
+	}
+	if (disks_attach(vm_fd, o.name, o.disks, o.ndisks, opt_verbose))
+		goto out_vm;
+	if (o.image) {
+		if (load_image(&o, &img, vm_fd))
 			goto out_vm;
 		if (opt_verbose) {
 			for (i = 0; i < img.nsegs; i++)
@@ -243,17 +264,24 @@ int create_main(int argc, char **argv)
 	status = EXIT_OK;
 	goto out_nl;
 out_vm:
-	/* Nothing left half-made: a VM without its image or its NICs goes away. */
+	/* Nothing left half-made: a VM without its image, NICs or disks goes away. */
+	if (vm_fd >= 0)
+		close(vm_fd);
+	vm_fd = -1;
 	ret = vm_destroy(&nl, o.name, vm.has_id, vm.id);
 	if (ret)
 		err_msg(o.name, "could not destroy the VM again: %s", dnl_strerror(&nl, ret));
 out_nl:
 	dnl_close(&nl);
 out_dev:
+	if (vm_fd >= 0)
+		close(vm_fd);
 	if (dev_fd >= 0)
 		close(dev_fd);
 out_image:
 	image_close(&img);
+	/* The module holds its own reference to each attached file. */
+	disk_specs_free(o.disks, o.ndisks);
 	return status;
 }
 

@@ -25,6 +25,7 @@ static const struct {
 	{ "list", list_main, "list all VMs" },
 	{ "show", show_main, "show one VM" },
 	{ "nic", nic_main, "add, remove or list a VM's network interfaces" },
+	{ "disk", disk_main, "attach, detach or list a VM's disks" },
 	{ "stats", stats_main, "show the module's backend, limits, scheduler and totals" },
 	{ "monitor", monitor_main, "print VM events as they happen" },
 	/* Hidden: validate an image without the module (used by the tests). */
@@ -53,8 +54,9 @@ static void show_usage(FILE *f)
 			fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].description);
 	}
 	fputs("\nGlobal options:\n", f);
-	fputs("  -j, --json     JSON output (list, show, nic list, stats, monitor)\n", f);
-	fputs("  -v, --verbose  report what create and nic add did\n", f);
+	fputs("  -j, --json     JSON output (list, show, nic list, disk list, stats, monitor)\n",
+	      f);
+	fputs("  -v, --verbose  report what create, nic add and disk attach did\n", f);
 	fputs("\nRun '" PROG_NAME " <cmd> --help' for a subcommand's usage.\n", f);
 }
 

@@ -36,6 +36,15 @@ static int on_vm(uint8_t cmd, struct nlattr **tb, struct nlattr *attrs, int len,
 	return vm_parse(tb, attrs, len, &list->vms[list->n++]);
 }
 
+static void list_free(struct vm_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		vm_info_free(&list->vms[i]);
+	free(list->vms);
+}
+
 static int cmp_id(const void *a, const void *b)
 {
 	const struct vm_info *x = a, *y = b;
@@ -54,6 +63,8 @@ static void print_json(const struct vm_info *vm)
 	vm_json_run(vm);
 	printf(",\"nics\":");
 	nics_json(vm);
+	printf(",\"disks\":");
+	disks_json(vm);
 	printf("}");
 }
 
@@ -79,6 +90,7 @@ enum col {
 	COL_IRQS,
 	COL_IDLES,
 	COL_NICS,
+	COL_DISKS,
 	NR_COLS
 };
 
@@ -97,16 +109,19 @@ static const struct {
 	[COL_IRQS] = { "IRQS", true },
 	[COL_IDLES] = { "IDLES", true },
 	[COL_NICS] = { "NICS", true },
+	[COL_DISKS] = { "DISKS", true },
 };
 
 /* One row of the list: "-" for what the kernel did not say. */
 static void vm_row(const struct vm_info *vm, char cells[NR_COLS][64])
 {
 	const struct counters *c = &vm->counters;
+	char state[64];
 
 	cell_num(cells[COL_ID], 64, vm->has_id, vm->id);
 	snprintf(cells[COL_NAME], 64, "%s", vm->has_name ? vm->name : "-");
-	vm_state_short(vm, cells[COL_STATE], 64);
+	/* Its result: "-" (without a state) is not written to the buffer. */
+	snprintf(cells[COL_STATE], 64, "%s", vm_state_short(vm, state, sizeof(state)));
 	if (vm->has_mem_size)
 		format_size(vm->mem_size, cells[COL_MEM], 64);
 	else
@@ -122,6 +137,7 @@ static void vm_row(const struct vm_info *vm, char cells[NR_COLS][64])
 	cell_num(cells[COL_IRQS], 64, c->has[C_IRQS_RAISED], c->val[C_IRQS_RAISED]);
 	cell_num(cells[COL_IDLES], 64, c->has[C_IDLES], c->val[C_IDLES]);
 	snprintf(cells[COL_NICS], 64, "%u", vm->nnics);
+	snprintf(cells[COL_DISKS], 64, "%u", vm->ndisks);
 }
 
 static void print_row(char cells[NR_COLS][64], const int *width)
@@ -193,6 +209,8 @@ static void print_detail(const struct vm_info *vm)
 		printf("%-*s%u\n", VM_LABEL_WIDTH, "worker:", vm->worker);
 	for (i = 0; i < vm->nnics; i++)
 		nic_print(&vm->nics[i], VM_LABEL_WIDTH);
+	for (i = 0; i < vm->ndisks; i++)
+		disk_print(&vm->disks[i], VM_LABEL_WIDTH);
 	counters_print(&vm->counters, 0, VM_LABEL_WIDTH);
 	/* Only when output was lost: the kernel reports 0 for every other VM. */
 	if (vm->has_console_dropped && vm->console_dropped)
@@ -218,7 +236,7 @@ int list_main(int argc, char **argv)
 	dnl_close(&nl);
 	if (ret) {
 		dnl_perror(&nl, "list", ret);
-		free(list.vms);
+		list_free(&list);
 		return EXIT_ERR;
 	}
 	qsort(list.vms, list.n, sizeof(*list.vms), cmp_id);
@@ -233,7 +251,7 @@ int list_main(int argc, char **argv)
 	} else {
 		print_table(&list);
 	}
-	free(list.vms);
+	list_free(&list);
 	return EXIT_OK;
 }
 
@@ -253,6 +271,7 @@ int show_main(int argc, char **argv)
 	dnl_close(&nl);
 	if (ret) {
 		dnl_perror(&nl, name, ret);
+		vm_info_free(&vm);
 		return EXIT_ERR;
 	}
 	if (opt_json) {
@@ -261,5 +280,6 @@ int show_main(int argc, char **argv)
 	} else {
 		print_detail(&vm);
 	}
+	vm_info_free(&vm);
 	return EXIT_OK;
 }

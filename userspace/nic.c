@@ -428,6 +428,8 @@ int nic_add(struct dnl *nl, const char *vm, bool has_id, uint32_t id, const stru
 
 	/* Only -v reads the reply: the NIC exists once the kernel said yes. */
 	ret = nic_new(nl, vm, has_id, id, spec, opt_verbose ? &reply : NULL);
+	if (opt_verbose)
+		vm_info_free(&reply); /* its disks are not needed */
 	if (ret || !opt_verbose)
 		return ret;
 	for (i = 0; i < reply.nnics; i++) {
@@ -501,12 +503,14 @@ static int add_main(int argc, char **argv)
 	if (dnl_open(&nl))
 		return EXIT_ERR;
 	/* With -v, what the VM has already, to tell the new NIC in the reply. */
-	ret = opt_verbose ? vm_get(&nl, name, false, 0, &vm) : 0;
-	if (!ret) {
-		if (opt_verbose)
-			known = nic_mask(&vm);
-		ret = nic_add(&nl, name, false, 0, &spec, &known);
+	ret = 0;
+	if (opt_verbose) {
+		ret = vm_get(&nl, name, false, 0, &vm);
+		known = nic_mask(&vm);
+		vm_info_free(&vm); /* its disks are not needed */
 	}
+	if (!ret)
+		ret = nic_add(&nl, name, false, 0, &spec, &known);
 	if (ret)
 		dnl_perror(&nl, name, ret);
 	dnl_close(&nl);
@@ -592,6 +596,7 @@ static int list_main_nic(int argc, char **argv)
 		return EXIT_ERR;
 	ret = vm_get(&nl, name, false, 0, &vm);
 	dnl_close(&nl);
+	vm_info_free(&vm); /* its disks are not needed */
 	if (ret) {
 		dnl_perror(&nl, name, ret);
 		return EXIT_ERR;

@@ -53,6 +53,8 @@ static const struct nla_policy denali_policy[DENALI_A_MAX + 1] = {
 	[DENALI_A_STATS_IRQ_MODE] = { .type = NLA_STRING },
 	/* Repeated, one per NIC; each is checked when parsed (nic.c). */
 	[DENALI_A_VM_NIC] = { .type = NLA_NESTED },
+	/* Repeated, one per disk; each is checked when parsed (disk.c). */
+	[DENALI_A_VM_DISK] = { .type = NLA_NESTED },
 };
 
 /* Names of the request attributes, for "missing attribute" errors. */

@@ -21,7 +21,7 @@ struct dnl {
 /*
  * Called for each reply message with its command and its attributes,
  * indexed by DENALI_A_*, absent ones NULL. Of an attribute that repeats
- * (DENALI_A_VM_NIC, one per NIC) tb holds only the last: attrs and len
+ * (DENALI_A_VM_NIC, DENALI_A_VM_DISK) tb holds only the last: attrs and len
  * are all of the message's attributes, in order, for nla_for_each_attr().
  * Return 0 to go on, or a negative errno to fail the request.
  */

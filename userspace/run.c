@@ -9,13 +9,16 @@
 #include <linux/denali.h>
 
 #include "dev.h"
+#include "disk.h"
 #include "elf.h"
 #include "nl.h"
 #include "subcommands.h"
 #include "util.h"
 #include "vm.h"
 
-#define RUN_USAGE "run IMAGE [--mem SIZE] [--name NAME] [--cmdline STRING] [--no-input]"
+#define RUN_USAGE                                                                           \
+	"run IMAGE [--mem SIZE] [--name NAME] [--cmdline STRING] [--disk " DISK_SPEC_SYNTAX \
+	"]... [--no-input]"
 
 /* Exit statuses of run besides the guest's own halt code (as timeout(1) has them). */
 #define EXIT_STOPPED 124
@@ -27,6 +30,7 @@ static const struct option run_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
 	{ "name", required_argument, NULL, 'n' },
 	{ "cmdline", required_argument, NULL, 'c' },
+	{ "disk", required_argument, NULL, 'D' }, /* no short form */
 	{ "no-input", no_argument, NULL, 'I' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -125,45 +129,56 @@ static int outcome(struct dnl *nl, const char *name, uint32_t id)
 	}
 }
 
-int run_main(int argc, char **argv)
-{
-	const char *path, *name = NULL, *cmdline = NULL;
-	struct console_pump con = { .fd = -1, .in_fd = -1, .follow = true };
-	uint64_t mem = VM_DEFAULT_MEM;
-	struct image img = { 0 };
-	sigset_t orig, ours;
-	struct dnl nl;
-	char err[256], defname[32];
-	int c, ret, status = EXIT_ERR, dev_fd = -1, vm_fd = -1;
-	bool has_id = false, created = false, started = false, no_input = false;
-	uint32_t id = 0;
+/* What the command line asks of run. */
+struct run_opts {
+	const char *path, *name, *cmdline;
+	uint64_t mem;
+	bool no_input;
+	unsigned int ndisks;
+	struct disk_spec disks[DENALI_DISK_MAX];
+};
 
+/* Options and IMAGE into o. Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+	char err[128];
+	int c;
+
+	o->mem = VM_DEFAULT_MEM;
 	opterr = 0;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":m:n:c:h", run_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (parse_size(optarg, &mem))
+			if (parse_size(optarg, &o->mem))
 				return usage_err(RUN_USAGE, "invalid size '%s'", optarg);
 			break;
 		case 'n':
-			name = optarg;
+			o->name = optarg;
 			break;
 		case 'c':
 			if (cmdline_check(optarg))
 				return usage_err(RUN_USAGE, "command line longer than %d bytes",
 						 DENALI_CMDLINE_MAX - 1);
-			cmdline = optarg;
+			o->cmdline = optarg;
+			break;
+		case 'D':
+			if (o->ndisks == DENALI_DISK_MAX)
+				return usage_err(RUN_USAGE, "at most %d --disk", DENALI_DISK_MAX);
+			if (disk_spec_parse(optarg, &o->disks[o->ndisks], err, sizeof(err)))
+				return usage_err(RUN_USAGE, "--disk '%s': %s", optarg, err);
+			o->ndisks++;
 			break;
 		case 'I':
-			no_input = true;
+			o->no_input = true;
 			break;
 		case 'h':
 			printf("Usage: " PROG_NAME " %s\n", RUN_USAGE);
 			printf("Runs IMAGE in a new VM, prints its console and forwards stdin to it\n"
 			       "(a terminal one line at a time, in the foreground; --no-input: not at\n"
 			       "all), then destroys it. Exit status: the guest's halt code, %d if it\n"
-			       "crashed, %d if it was stopped, 1 on errors.\n",
+			       "crashed, %d if it was stopped, 1 on errors. --disk as for create\n"
+			       "(see '" PROG_NAME " disk --help').\n",
 			       EXIT_CRASHED, EXIT_STOPPED);
 			return EXIT_OK;
 		case ':':
@@ -173,18 +188,48 @@ int run_main(int argc, char **argv)
 			return usage_err(RUN_USAGE, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (disk_specs_check(o->disks, o->ndisks, err, sizeof(err)))
+		return usage_err(RUN_USAGE, "%s", err);
 	if (optind >= argc)
 		return usage_err(RUN_USAGE, "missing IMAGE");
 	if (optind + 1 < argc)
 		return usage_err(RUN_USAGE, "unexpected argument '%s'", argv[optind + 1]);
-	path = argv[optind];
+	o->path = argv[optind];
+	return -1;
+}
+
+int run_main(int argc, char **argv)
+{
+	struct console_pump con = { .fd = -1, .in_fd = -1, .follow = true };
+	struct run_opts o = { 0 };
+	struct image img = { 0 };
+	const char *path, *name;
+	sigset_t orig, ours;
+	struct dnl nl;
+	char err[256], defname[32];
+	int ret, status = EXIT_ERR, dev_fd = -1, vm_fd = -1;
+	bool has_id = false, created = false, started = false;
+	uint32_t id = 0;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret >= 0) {
+		disk_specs_free(o.disks, o.ndisks);
+		return ret;
+	}
+	path = o.path;
+	name = o.name;
 	if (!name) {
 		snprintf(defname, sizeof(defname), "run-%ld", (long)getpid());
 		name = defname;
 	}
 
-	if (image_open(path, mem, &img, err, sizeof(err))) {
+	if (disk_specs_open(o.disks, o.ndisks)) {
+		disk_specs_free(o.disks, o.ndisks);
+		return EXIT_ERR;
+	}
+	if (image_open(path, o.mem, &img, err, sizeof(err))) {
 		err_msg(path, "%s", err);
+		disk_specs_free(o.disks, o.ndisks);
 		return EXIT_ERR;
 	}
 	catch_signals(&orig, &ours);
@@ -194,7 +239,7 @@ int run_main(int argc, char **argv)
 	if (dnl_open(&nl))
 		goto out_dev;
 
-	ret = vm_create(&nl, name, mem, &img, cmdline, &has_id, &id);
+	ret = vm_create(&nl, name, o.mem, &img, o.cmdline, &has_id, &id);
 	if (ret) {
 		dnl_perror(&nl, name, ret);
 		goto out_nl;
@@ -206,6 +251,8 @@ int run_main(int argc, char **argv)
 	}
 	vm_fd = dev_vm_open(dev_fd, name, id);
 	if (vm_fd < 0)
+		goto out_vm;
+	if (disks_attach(vm_fd, name, o.disks, o.ndisks, false))
 		goto out_vm;
 	if (image_write(&img, vm_fd, err, sizeof(err))) {
 		err_msg(name, "loading %s: %s", path, err);
@@ -222,7 +269,7 @@ int run_main(int argc, char **argv)
 		goto out_vm;
 	}
 	started = true;
-	con.in_fd = no_input ? -1 : console_input_fd(true);
+	con.in_fd = o.no_input ? -1 : console_input_fd(true);
 	con.waitmask = &orig;
 	con.stop = &got_signal;
 	ret = console_pump(&con, name);
@@ -256,6 +303,8 @@ out_dev:
 	close(dev_fd);
 out_image:
 	image_close(&img);
+	/* The module holds its own reference to each attached file. */
+	disk_specs_free(o.disks, o.ndisks);
 	if (got_signal) {
 		/* Die of the signal that asked us to, as the caller expects. */
 		signal(got_signal, SIG_DFL);

@@ -24,6 +24,7 @@ int stop_main(int argc, char **argv);
 int console_main(int argc, char **argv);
 int run_main(int argc, char **argv);
 int nic_main(int argc, char **argv);
+int disk_main(int argc, char **argv);
 
 /* Create a VM (create.c); returns 0 or a negative errno. */
 int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image *img,

@@ -11,10 +11,14 @@
 
 /*
  * A VM message: its attributes tb (indexed by DENALI_A_*) and all of them,
- * attrs and len, for the NICs. Returns 0, or -EBADMSG for a malformed NIC.
+ * attrs and len, for the NICs and disks. Returns 0, -EBADMSG for a
+ * malformed NIC or disk, or -ENOMEM. vm_info_free() frees what it holds,
+ * also after a failure.
  */
 int vm_parse(struct nlattr **tb, struct nlattr *attrs, int len, struct vm_info *vm)
 {
+	int ret;
+
 	memset(vm, 0, sizeof(*vm));
 	if (tb[DENALI_A_VM_ID]) {
 		vm->has_id = true;
@@ -73,7 +77,16 @@ int vm_parse(struct nlattr **tb, struct nlattr *attrs, int len, struct vm_info *
 		vm->worker = nla_get_u32(tb[DENALI_A_VM_WORKER]);
 	}
 	counters_parse(tb, &vm->counters);
-	return nics_parse(attrs, len, vm);
+	ret = nics_parse(attrs, len, vm);
+	if (ret)
+		return ret;
+	return disks_parse(attrs, len, vm);
+}
+
+/* Free what vm_parse() allocated (the disks' paths); vm stays valid, without disks. */
+void vm_info_free(struct vm_info *vm)
+{
+	disks_free(vm);
 }
 
 struct vm_get_ctx {
@@ -93,8 +106,9 @@ static int on_vm(uint8_t cmd, struct nlattr **tb, struct nlattr *attrs, int len,
 
 /*
  * Send msg (consumed), a request the kernel answers with a VM message, as
- * VM_GET and NIC_NEW; the first VM of the reply goes to vm (unless NULL),
- * the number of VMs in it to *n. Returns 0 or a negative errno, with the
+ * VM_GET and NIC_NEW; the first VM of the reply goes to vm (unless NULL;
+ * cleared first, so that vm_info_free() can always be called on it), the
+ * number of VMs in it to *n. Returns 0 or a negative errno, with the
  * reason in nl->errmsg.
  */
 int vm_request(struct dnl *nl, struct nl_msg *msg, struct vm_info *vm, size_t *n)
@@ -102,6 +116,8 @@ int vm_request(struct dnl *nl, struct nl_msg *msg, struct vm_info *vm, size_t *n
 	struct vm_get_ctx ctx = { .vm = vm };
 	int ret;
 
+	if (vm)
+		memset(vm, 0, sizeof(*vm));
 	ret = dnl_request(nl, msg, on_vm, &ctx);
 	*n = ctx.n;
 	return ret;

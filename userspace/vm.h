@@ -10,6 +10,7 @@
 #include <linux/denali.h>
 
 #include "counters.h"
+#include "disk.h"
 #include "nic.h"
 
 struct dnl;
@@ -30,6 +31,8 @@ struct vm_info {
 	struct counters counters;
 	unsigned int nnics;
 	struct nic_info nics[DENALI_NIC_MAX]; /* in the order the kernel sent them */
+	unsigned int ndisks;
+	struct disk_info disks[DENALI_DISK_MAX]; /* in the order the kernel sent them */
 };
 
 struct nl_msg;
@@ -37,6 +40,7 @@ struct nl_msg;
 int vm_parse(struct nlattr **tb, struct nlattr *attrs, int len, struct vm_info *vm);
 int vm_request(struct dnl *nl, struct nl_msg *msg, struct vm_info *vm, size_t *n);
 int vm_get(struct dnl *nl, const char *name, bool has_id, uint32_t id, struct vm_info *vm);
+void vm_info_free(struct vm_info *vm);
 
 const char *vm_crash_name(const struct vm_info *vm);
 const char *vm_state_short(const struct vm_info *vm, char *buf, size_t len);

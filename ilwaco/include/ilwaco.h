@@ -12,11 +12,15 @@
  * values they share).
  */
 #define DN_ENOENT (-2) /* no such key */
+#define DN_EIO (-5) /* the host's I/O failed */
 #define DN_EAGAIN (-11) /* out of a fixed resource (thread slots) */
 #define DN_ENOMEM (-12) /* out of memory (a pool, a heap) */
+#define DN_EFAULT (-14) /* a buffer not inside guest memory */
 #define DN_EBUSY (-16) /* taken by someone else */
 #define DN_ENODEV (-19) /* no such device */
+#define DN_EISDIR (-21) /* a directory where a file was wanted */
 #define DN_EINVAL (-22) /* bad argument */
+#define DN_EROFS (-30) /* write to a read-only disk */
 #define DN_EMSGSIZE (-90) /* the buffer is too small */
 #define DN_ETIMEDOUT (-110) /* the deadline passed first */
 
@@ -195,6 +199,129 @@ int dn_cond_wait(struct dn_cond *c, struct dn_mutex *m);
 int dn_cond_wait_until(struct dn_cond *c, struct dn_mutex *m, uint64_t deadline_ns);
 void dn_cond_signal(struct dn_cond *c);
 void dn_cond_broadcast(struct dn_cond *c);
+
+/*
+ * Disks (disk.c). Disk n is slot n of the registers page: its size in
+ * DN_DISK_BLOCK-byte blocks (0: no disk there) and whether it is
+ * read-only. Requests are asynchronous underneath: each is queued with
+ * a tag and completes in the registers page's completion ring, which
+ * the driver drains from the handler of the DISK interrupt bits (or
+ * from dn_disk_poll()). Buffers may be anywhere in memory, unaligned.
+ * Results: 0, or DN_ENODEV (no such disk), DN_EINVAL (block past the
+ * end), DN_EROFS (write to a read-only disk), DN_EFAULT (buffer not in
+ * guest memory), DN_EIO (the host's I/O failed).
+ */
+#define DN_DISK_MAX DENALI_REGS_DISK_MAX
+#define DN_DISK_BLOCK DENALI_DISK_BLOCK
+
+/* Disk @disk's size in blocks, 0 if there is no such disk. */
+uint64_t dn_disk_blocks(unsigned int disk);
+/* Whether disk @disk is attached read-only (1), writable (0), or absent (DN_ENODEV). */
+int dn_disk_readonly(unsigned int disk);
+
+/*
+ * Blocking calls, for threads: queue the request (waiting for room when
+ * the queue is full), block until it completes, return its status.
+ * Any number of threads may have requests in flight at once. A flush
+ * completes once every write completed before it is on stable storage.
+ */
+int dn_disk_read(unsigned int disk, uint64_t block, void *buf);
+int dn_disk_write(unsigned int disk, uint64_t block, const void *buf);
+int dn_disk_flush(unsigned int disk);
+
+/* The operations of dn_disk_submit(): the hypercall numbers. */
+#define DN_DISK_OP_READ DENALI_HC_DISK_READ
+#define DN_DISK_OP_WRITE DENALI_HC_DISK_WRITE
+#define DN_DISK_OP_FLUSH DENALI_HC_DISK_FLUSH
+
+struct dn_disk_io;
+typedef void (*dn_disk_done_t)(struct dn_disk_io *io);
+
+/**
+ * struct dn_disk_io - one asynchronous request
+ * @done: called once when it completes, NULL for none; runs like an
+ *	interrupt handler (dn_irq_register()): it must not block, it may
+ *	signal, wake the network loop and submit requests
+ * @arg: the caller's
+ * @status: once @complete, 0 or a negative DN_E*
+ * @complete: set when the completion arrives
+ * @tag: the driver's, while in flight
+ * @waiters: the driver's: threads in dn_disk_wait()
+ */
+struct dn_disk_io {
+	dn_disk_done_t done;
+	void *arg;
+	int status;
+	int complete;
+	uint64_t tag;
+	struct dn_waitq waiters;
+};
+
+/*
+ * Queues @op (DN_DISK_OP_*) of block @block of disk @disk from or to
+ * @buf (@block and @buf unused for a flush), without blocking. 0 when
+ * queued: @io is then the driver's until it completes and must stay
+ * where it is. DN_EAGAIN when the queue is full (wait for a completion
+ * and retry), DN_ENODEV, DN_EINVAL (bad @op), DN_EBUSY (@io in flight).
+ */
+int dn_disk_submit(struct dn_disk_io *io, int op, unsigned int disk, uint64_t block, void *buf);
+/* Blocks until @io completes; its status. */
+int dn_disk_wait(struct dn_disk_io *io);
+/* Takes the completions that wait in the ring (no blocking); how many. */
+int dn_disk_poll(void);
+
+struct dn_disk_stats {
+	uint64_t submitted; /* requests queued */
+	uint64_t completed; /* completions taken */
+	uint64_t errors; /* of which with a status other than 0 */
+	uint64_t eagain; /* submissions refused for a full queue */
+	uint64_t stray; /* completions whose tag is no request's */
+};
+const struct dn_disk_stats *dn_disk_stats(void);
+
+/*
+ * A read-only file system on a disk holding a tar archive (tarfs.c):
+ * ustar, and GNU tar's default format (long names included), plain
+ * files and directories; other entries are skipped. The archive is
+ * scanned once and indexed in memory (at most DN_TARFS_MAX entries,
+ * names of at most DN_TARFS_NAME_MAX bytes); reads go through the disk
+ * driver and a small block cache. Paths are relative to the archive's
+ * root, with or without a leading '/' or "./"; "" and "/" are the root.
+ * A handle is an entry's number: valid until the next mount, no close.
+ */
+#define DN_TARFS_MAX 1024
+#define DN_TARFS_NAME_MAX 255
+
+struct dn_tarfs_stat {
+	uint64_t size; /* bytes (0 for a directory) */
+	uint64_t disk_off; /* where the file's bytes start on the disk, in bytes */
+	int dir; /* a directory */
+};
+
+struct dn_tarfs_dirent {
+	const char *name; /* the last component, NUL-terminated */
+	struct dn_tarfs_stat st;
+};
+
+/*
+ * Scans disk @disk's archive and replaces the index: the number of
+ * entries (implied parent directories included), or DN_ENODEV, DN_EIO,
+ * DN_EINVAL (not a tar archive, a bad header checksum, or an entry
+ * running past the end of the disk).
+ */
+int dn_tarfs_mount(unsigned int disk);
+/* A handle for @path (a file or a directory), or DN_ENOENT. */
+int dn_tarfs_open(const char *path);
+/* 0 and *@st, or DN_ENOENT. */
+int dn_tarfs_stat(const char *path, struct dn_tarfs_stat *st);
+int dn_tarfs_fstat(int fd, struct dn_tarfs_stat *st);
+/* Up to @len bytes at @off of file @fd: how many (0 at the end), DN_EISDIR, DN_EINVAL or a disk error. */
+long dn_tarfs_read(int fd, uint64_t off, void *buf, size_t len);
+/*
+ * The next entry of directory @dir after *@cursor (start with 0): 1 and
+ * *@ent, 0 when there are no more, DN_ENOENT if @dir is no directory.
+ */
+int dn_tarfs_readdir(const char *dir, unsigned int *cursor, struct dn_tarfs_dirent *ent);
 
 /* A panic: prints "ilwaco: panic: ..." and halts with DN_HALT_CRASH (rt.c). */
 __attribute__((noreturn, format(printf, 1, 2))) void dn_panic(const char *fmt, ...);

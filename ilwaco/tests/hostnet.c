@@ -14,6 +14,10 @@
  *
  * Only one thread runs (dn_thread_create() starts nothing), so the
  * console commands are not there; end the program with a signal.
+ *
+ * Disk 0 is the file DN_DISK0 names (read-only, its size rounded down
+ * to whole blocks), for httpd disk=0: requests complete at once, their
+ * completion callback called before dn_disk_submit() returns.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +33,8 @@
 #include <ilwaco.h>
 
 static int tap = -1;
+static int disk0 = -1;
+static uint64_t disk0_blocks;
 static uint8_t mac[6] = { 0x02, 0x00, 0x00, 0xde, 0x0a, 0x01 };
 static dn_irq_handler_t nic_handler;
 static void *nic_arg;
@@ -49,6 +55,63 @@ __attribute__((constructor)) static void open_tap(void)
 		exit(1);
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+__attribute__((constructor)) static void open_disk(void)
+{
+	const char *name = getenv("DN_DISK0");
+	off_t size;
+
+	if (!name)
+		return;
+	disk0 = open(name, O_RDONLY);
+	size = disk0 < 0 ? -1 : lseek(disk0, 0, SEEK_END);
+	if (size < 0) {
+		perror("hostnet: DN_DISK0");
+		exit(1);
+	}
+	disk0_blocks = (uint64_t)size / DN_DISK_BLOCK;
+}
+
+uint64_t dn_disk_blocks(unsigned int disk)
+{
+	return disk == 0 ? disk0_blocks : 0;
+}
+
+int dn_disk_readonly(unsigned int disk)
+{
+	return dn_disk_blocks(disk) ? 1 : DN_ENODEV;
+}
+
+static int disk_io(int op, unsigned int disk, uint64_t block, void *buf)
+{
+	if (!dn_disk_blocks(disk))
+		return DN_ENODEV;
+	if (op == DN_DISK_OP_FLUSH)
+		return 0;
+	if (op == DN_DISK_OP_WRITE)
+		return DN_EROFS;
+	if (block >= disk0_blocks)
+		return DN_EINVAL;
+	if (pread(disk0, buf, DN_DISK_BLOCK, (off_t)(block * DN_DISK_BLOCK)) != DN_DISK_BLOCK)
+		return DN_EIO;
+	return 0;
+}
+
+int dn_disk_read(unsigned int disk, uint64_t block, void *buf)
+{
+	return disk_io(DN_DISK_OP_READ, disk, block, buf);
+}
+
+int dn_disk_submit(struct dn_disk_io *io, int op, unsigned int disk, uint64_t block, void *buf)
+{
+	if (!dn_disk_blocks(disk))
+		return DN_ENODEV;
+	io->status = disk_io(op, disk, block, buf);
+	io->complete = 1;
+	if (io->done)
+		io->done(io);
+	return 0;
 }
 
 uint64_t dn_now_ns(void)

@@ -13,6 +13,7 @@
 #include <linux/denali_guest.h>
 #include <kunit/visibility.h>
 
+#include "core/disk.h"
 #include "core/guest.h"
 #include "core/nic.h"
 #include "core/run.h"
@@ -204,6 +205,40 @@ static int hc_net_recv(struct denali_vcpu *vcpu)
 	return hc_net(vcpu, denali_nic_recv);
 }
 
+/*
+ * DISK_READ/WRITE(disk, block, gpa, tag) and DISK_FLUSH(disk, tag): queued
+ * for core/disk.c's workqueue. Unlike the calls above, a gpa outside guest
+ * memory does not kill: the guest ABI makes it that request's error
+ * (-DENALI_EFAULT in its completion), like a block past the end.
+ */
+static int hc_disk_rw(struct denali_vcpu *vcpu, u32 op)
+{
+	unsigned long *r = vcpu->regs;
+
+	r[DN_RAX] = denali_disk_submit(vcpu->vm, op, r[DN_RDI], r[DN_RSI],
+				       r[DN_RDX], r[DN_R10]);
+	return DN_RUN_CONTINUE;
+}
+
+static int hc_disk_read(struct denali_vcpu *vcpu)
+{
+	return hc_disk_rw(vcpu, DENALI_HC_DISK_READ);
+}
+
+static int hc_disk_write(struct denali_vcpu *vcpu)
+{
+	return hc_disk_rw(vcpu, DENALI_HC_DISK_WRITE);
+}
+
+static int hc_disk_flush(struct denali_vcpu *vcpu)
+{
+	unsigned long *r = vcpu->regs;
+
+	r[DN_RAX] = denali_disk_submit(vcpu->vm, DENALI_HC_DISK_FLUSH, r[DN_RDI],
+				       0, 0, r[DN_RSI]);
+	return DN_RUN_CONTINUE;
+}
+
 static int (*const hypercalls[__DENALI_HC_MAX])(struct denali_vcpu *vcpu) = {
 	[DENALI_HC_HALT] = hc_halt,
 	[DENALI_HC_IDLE] = hc_idle,
@@ -212,6 +247,9 @@ static int (*const hypercalls[__DENALI_HC_MAX])(struct denali_vcpu *vcpu) = {
 	[DENALI_HC_ALARM] = hc_alarm,
 	[DENALI_HC_NET_SEND] = hc_net_send,
 	[DENALI_HC_NET_RECV] = hc_net_recv,
+	[DENALI_HC_DISK_READ] = hc_disk_read,
+	[DENALI_HC_DISK_WRITE] = hc_disk_write,
+	[DENALI_HC_DISK_FLUSH] = hc_disk_flush,
 };
 
 static int handle_hypercall(struct denali_vcpu *vcpu)

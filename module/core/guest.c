@@ -7,6 +7,7 @@
 #include <linux/io.h>
 
 #include "core/guest.h"
+#include "core/disk.h"
 #include "core/nic.h"
 #include "core/npt.h"
 #include "core/vm.h"
@@ -137,6 +138,14 @@ int denali_guest_setup(struct denali_vm *vm, const u8 hypercall_insn[3])
 	BUILD_BUG_ON(offsetof(struct denali_regs, nic) != 584);
 	BUILD_BUG_ON(sizeof(struct denali_regs_nic) != 8);
 	denali_nic_regs_update(vm, regs);
+	BUILD_BUG_ON(offsetof(struct denali_regs, disk_count) != 648);
+	BUILD_BUG_ON(offsetof(struct denali_regs, disk) != 656);
+	BUILD_BUG_ON(offsetof(struct denali_regs, cq_head) != 784);
+	BUILD_BUG_ON(offsetof(struct denali_regs, cq_tail) != 788);
+	BUILD_BUG_ON(offsetof(struct denali_regs, cq) != 800);
+	BUILD_BUG_ON(sizeof(struct denali_regs_disk) != 16);
+	BUILD_BUG_ON(sizeof(struct denali_disk_cqe) != 16);
+	denali_disk_regs_update(vm, regs);
 	((u64 *)(p + DENALI_REGS_GDT_OFF))[1] = 0x00af9b000000ffffULL;
 	((u64 *)(p + DENALI_REGS_GDT_OFF))[2] = 0x00cf93000000ffffULL;
 	put_tss_desc((u64 *)(p + DENALI_REGS_GDT_OFF) + 3,

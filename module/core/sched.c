@@ -42,6 +42,7 @@
 #include <kunit/visibility.h>
 
 #include "core/arch.h"
+#include "core/disk.h"
 #include "core/nic.h"
 #include "core/run.h"
 #include "core/sched.h"
@@ -576,6 +577,7 @@ static void begin_quantum(struct denali_vm *vm)
 	regs->time_ns = ktime_get_ns();
 	vm->vcpu->new_quantum = true;
 	denali_nic_regs_refresh(vm);
+	denali_disk_regs_refresh(vm);
 	denali_sched_deliver(vm);
 }
 

@@ -14,6 +14,7 @@
 #include "core/vm.h"
 #include "core/run.h"
 #include "core/nic.h"
+#include "core/disk.h"
 #include "ctl/netlink.h"
 
 /* How many VMs may exist at once; Denali's point is thousands of them. */
@@ -210,6 +211,7 @@ struct denali_vm *denali_vm_create(const struct denali_vm_params *p,
 	mutex_init(&vm->run_lock);
 	denali_console_init(&vm->console);
 	denali_sched_ent_init(vm);
+	denali_disks_init(vm);
 
 	mutex_lock(&vms_lock);
 	if (vms_closed) {
@@ -251,6 +253,8 @@ err_unlock:
 static void vm_teardown(struct denali_vm *vm)
 {
 	denali_nic_del_all(vm);
+	/* Disk I/O writes into guest memory and the registers page: first. */
+	denali_disk_del_all(vm);
 	denali_run_teardown(vm);
 	down_write(&vm->lock);
 	vm->dead = true;

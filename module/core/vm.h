@@ -12,6 +12,7 @@
 #include "core/mem.h"
 #include "core/npt.h"
 #include "core/console.h"
+#include "core/disk.h"
 #include "core/sched.h"
 #include "core/stats.h"
 
@@ -72,6 +73,9 @@ struct denali_vm {
 	bool nics_closed;
 	atomic_t nic_gen;
 	u32 nic_gen_seen;
+
+	/* Disks and their completion ring (core/disk.c states the rules). */
+	struct denali_vm_disks disks;
 };
 
 struct denali_vm_params {

@@ -10,6 +10,7 @@
 #include <linux/denali.h>
 #include <linux/denali_guest.h>
 
+#include "core/disk.h"
 #include "core/vm.h"
 #include "ctl/dev.h"
 
@@ -55,6 +56,20 @@ static int vm_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * DENALI_VM_IOC_DISK_ATTACH: the descriptor passed is the supervisor's, as
+ * with LOOP_SET_FD; the module takes its own reference and never opens a
+ * path. core/disk.c checks the rest.
+ */
+static long ioctl_disk_attach(struct denali_vm *vm, void __user *argp)
+{
+	struct denali_disk_attach req;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	return denali_disk_attach(vm, &req);
+}
+
 static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct denali_vm *vm = file->private_data;
@@ -62,6 +77,10 @@ static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case DENALI_VM_IOC_CONSOLE:
 		return denali_console_open(vm);
+	case DENALI_VM_IOC_DISK_ATTACH:
+		return ioctl_disk_attach(vm, (void __user *)arg);
+	case DENALI_VM_IOC_DISK_DETACH:
+		return denali_disk_detach(vm, arg);
 	default:
 		return -ENOTTY;
 	}

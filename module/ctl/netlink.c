@@ -8,6 +8,7 @@
 
 #include "core/vm.h"
 #include "core/arch.h"
+#include "core/disk.h"
 #include "core/nic.h"
 #include "core/run.h"
 #include "core/sched.h"
@@ -216,10 +217,61 @@ static int put_nics(struct sk_buff *skb, struct denali_vm *vm)
 	return 0;
 }
 
+/* One DENALI_A_VM_DISK nest at its largest (denali_nl_put_disk()). */
+#define DISK_NEST_SIZE (nla_total_size(0) +				\
+			2 * nla_total_size(sizeof(u32)) +		\
+			nla_total_size(DENALI_DISK_PATH_ROOM) +		\
+			nla_total_size(sizeof(u8)) +			\
+			5 * U64_ATTR_SIZE)
+
+#if IS_ENABLED(CONFIG_KUNIT)
+size_t denali_nl_disk_nest_size(void)
+{
+	return DISK_NEST_SIZE;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_nl_disk_nest_size);
+#endif
+
+/* One disk's nest: INDEX, PATH, BLOCKS, RO, the counters, INFLIGHT. */
+VISIBLE_IF_KUNIT int denali_nl_put_disk(struct sk_buff *skb,
+					const struct denali_disk_info *di)
+{
+	struct nlattr *nest = nla_nest_start(skb, DENALI_A_VM_DISK);
+
+	if (!nest ||
+	    nla_put_u32(skb, DENALI_A_DISK_INDEX, di->index) ||
+	    nla_put_string(skb, DENALI_A_DISK_PATH, di->path) ||
+	    nla_put_u64_64bit(skb, DENALI_A_DISK_BLOCKS, di->blocks, DENALI_A_PAD) ||
+	    nla_put_u8(skb, DENALI_A_DISK_RO, di->ro) ||
+	    nla_put_u64_64bit(skb, DENALI_A_DISK_READS, di->reads, DENALI_A_PAD) ||
+	    nla_put_u64_64bit(skb, DENALI_A_DISK_WRITES, di->writes, DENALI_A_PAD) ||
+	    nla_put_u64_64bit(skb, DENALI_A_DISK_FLUSHES, di->flushes, DENALI_A_PAD) ||
+	    nla_put_u64_64bit(skb, DENALI_A_DISK_ERRORS, di->errors, DENALI_A_PAD) ||
+	    nla_put_u32(skb, DENALI_A_DISK_INFLIGHT, di->inflight))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_nl_put_disk);
+
+static int put_disks(struct sk_buff *skb, struct denali_vm *vm)
+{
+	struct denali_disk_info di;
+	u32 i;
+
+	for (i = 0; i < DENALI_DISK_MAX; i++) {
+		if (denali_disk_get_info(vm, i, &di) && denali_nl_put_disk(skb, &di))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
 /*
  * The most a VM's message (denali_nl_fill_vm()) can take, after the
- * genetlink header: well under a page even with the longest command
- * line, so that a dump skb holds several VMs and a reply never needs more.
+ * genetlink header: under a page even with the longest command line,
+ * eight NICs and eight disks (paths are cut to DENALI_DISK_PATH_ROOM),
+ * so that it fits the smallest skb a dump gets (NLMSG_GOODSIZE) and a
+ * reply never needs more.
  */
 VISIBLE_IF_KUNIT size_t denali_nl_vm_msg_size(void)
 {
@@ -237,6 +289,7 @@ VISIBLE_IF_KUNIT size_t denali_nl_vm_msg_size(void)
 	       2 * U64_ATTR_SIZE +				/* CRASH_RIP, _INFO */
 	       nla_total_size(CRASH_NAME_ROOM) +		/* CRASH_NAME */
 	       DENALI_NIC_MAX * NIC_NEST_SIZE +			/* VM_NIC */
+	       DENALI_DISK_MAX * DISK_NEST_SIZE +		/* VM_DISK */
 	       counters_size();
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_nl_vm_msg_size);
@@ -268,7 +321,8 @@ VISIBLE_IF_KUNIT int denali_nl_fill_vm(struct sk_buff *skb,
 	     nla_put_string(skb, DENALI_A_VM_CMDLINE, vm->cmdline)) ||
 	    (worker >= 0 && nla_put_u32(skb, DENALI_A_VM_WORKER, worker)) ||
 	    put_counters(skb, &st) ||
-	    put_nics(skb, vm)) {
+	    put_nics(skb, vm) ||
+	    put_disks(skb, vm)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -131,6 +131,54 @@ check_output "vmfd write into the low megabyte" "EINVAL" vmfd "$keep" pwrite 0xf
 check_output "vmfd read past the end" "EINVAL" vmfd "$keep" pread 0x3fffff 2
 check_output "vmfd read untouched memory is zero" "ok 4096" vmfd "$keep" preadz 0x300000 4096
 
+# Disks: DENALI_VM_IOC_DISK_ATTACH/DETACH on a VM descriptor. A file is
+# attached read-only by any number of VMs, or read-write by exactly one.
+vm_id() { denalictl show "$1" -j | sed -n 's/.*"id": *\([0-9]*\).*/\1/p'; }
+denalictl create dka --mem 2M
+denalictl create dkb --mem 2M
+dka=$(vm_id dka)
+dkb=$(vm_id dkb)
+d1=$CASE_TMP/d1.img d2=$CASE_TMP/d2.img
+dd if=/dev/zero of="$d1" bs=4096 count=16 2>/dev/null
+dd if=/dev/zero of="$d2" bs=4096 count=3 2>/dev/null
+head -c 4095 /dev/zero > "$CASE_TMP/small.img"
+check_output "disk bad fd" "attach: EBADF" diskattach "$dka" attach -fd=999
+check_output "disk fd -1" "attach: EBADF" diskattach "$dka" attach -fd=-1
+check_output "disk unknown flag" "attach: EINVAL" diskattach "$dka" attach "$d1" flags=2
+check_output "disk reserved nonzero" "attach: EINVAL" diskattach "$dka" attach "$d1" reserved=1
+check_output "disk a directory" "attach: EINVAL" diskattach "$dka" attach "$CASE_TMP" ro
+check_output "disk a pipe" "attach: EINVAL" diskattach "$dka" attach -pipe ro
+check_output "disk smaller than a block" "attach: EINVAL" diskattach "$dka" attach "$CASE_TMP/small.img"
+check_output "disk read-write from an O_RDONLY file" "attach: EINVAL" diskattach "$dka" attach "$d1" rdonly
+check_output "disk read-write from an O_APPEND file" "attach: EINVAL" diskattach "$dka" attach "$d1" append
+check_output "disk index 8" "attach: EINVAL" diskattach "$dka" attach "$d1" index=8
+check_output "disk attached at index 2" "attach: ok 2" diskattach "$dka" attach "$d1" index=2
+check_output "disk index taken" "attach: EEXIST" diskattach "$dka" attach "$d2" index=2
+check_output "disk read-write twice in one VM" "attach: EBUSY" diskattach "$dka" attach "$d1"
+check_output "disk read-write twice across VMs" "attach: EBUSY" diskattach "$dkb" attach "$d1"
+check_output "disk read-only while read-write elsewhere" "attach: EBUSY" diskattach "$dkb" attach "$d1" ro
+check_output "disk read-only first free index" "attach: ok 0" diskattach "$dka" attach "$d2" ro
+check_output "disk read-write while read-only elsewhere" "attach: EBUSY" diskattach "$dkb" attach "$d2"
+check_output "disk read-only in another VM" "attach: ok 0" diskattach "$dkb" attach "$d2" ro
+check "disk read-only six more times" sh -c "for i in 1 3 4 5 6 7; do diskattach $dka attach $d2 ro >/dev/null || exit 1; done"
+check_output "disk a ninth" "attach: ENOSPC" diskattach "$dka" attach "$d2" ro
+check_output "disk netlink nest" "disk\{index=2 path=$d1 blocks=16 ro=0 reads=0 writes=0 flushes=0 errors=0 inflight=0\}" \
+	nlraw get name:str:dka
+check_output "disk netlink read-only nest" "disk\{index=0 path=$d2 blocks=3 ro=1 " nlraw get name:str:dkb
+check_output "disk detach an absent disk" "detach: ENOENT" diskattach "$dkb" detach 5
+check_output "disk detach index 8" "detach: ENOENT" diskattach "$dkb" detach 8
+check_output "disk detach" "detach: ok" diskattach "$dka" detach 2
+check_output "disk read-write once detached" "attach: ok 1" diskattach "$dkb" attach "$d1"
+check_output "disk read-write again refused" "attach: EBUSY" diskattach "$dka" attach "$d1" index=2
+check "disk VM destroy with disks attached" denalictl destroy dkb
+check_output "disk read-write after the VM holding it was destroyed" "attach: ok 2" \
+	diskattach "$dka" attach "$d1" index=2
+check "disk VM destroy with eight disks" denalictl destroy dka
+denalictl create dkc --mem 2M
+check_output "disk read-write after every read-only VM was destroyed" "attach: ok 0" \
+	diskattach "$(vm_id dkc)" attach "$d2"
+check "disk VM dkc destroyed" denalictl destroy dkc
+
 # More VMs than the limit (max_vms=6, one exists).
 i=1
 while [ $i -le 5 ]; do denalictl create "fill$i" --mem 2M; i=$((i + 1)); done

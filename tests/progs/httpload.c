@@ -284,8 +284,11 @@ int main(int argc, char **argv)
 				c->connecting = 0;
 			}
 			if (c->sent < request_len) {
-				if (!c->sent)
+				if (!c->sent) {
+					if (want && issued >= want)
+						continue;
 					issued++;
+				}
 				r = send(c->fd, request + c->sent, request_len - c->sent, MSG_NOSIGNAL);
 				if (r < 0 && errno != EAGAIN) {
 					error(c, strerror(errno));

@@ -18,7 +18,8 @@
  *   KIND  u8, u16, u32, u64, str (NUL-terminated), hex (raw bytes), zero:N
  * Prints "ok" plus one line per reply message ("msg cmd=N attrs=..."), or
  * "error ERRNO: extack message"; exit status 0 on success, 1 on error.
- * A NIC nest prints as " nic{index=N ifname=S mac=XX:.. mtu=N master=N}".
+ * A NIC nest prints as " nic{index=N ifname=S mac=XX:.. mtu=N master=N}",
+ * a disk nest as " disk{index=N path=S blocks=N ro=N reads=N ... inflight=N}".
  */
 static int sock;
 static char buf[65536];
@@ -59,6 +60,37 @@ static void print_nic(struct nlattr *nest)
 			break;
 		case DENALI_A_NIC_RX_DROPPED:
 			printf(" rx_dropped=%llu", (unsigned long long)*(uint64_t *)d);
+			break;
+		}
+	}
+	printf("}");
+}
+
+/* The attributes of a DENALI_A_VM_DISK nest, on one line. */
+static void print_disk(struct nlattr *nest)
+{
+	static const char *const names[] = {
+		[DENALI_A_DISK_BLOCKS] = "blocks", [DENALI_A_DISK_READS] = "reads",
+		[DENALI_A_DISK_WRITES] = "writes", [DENALI_A_DISK_FLUSHES] = "flushes",
+		[DENALI_A_DISK_ERRORS] = "errors",
+	};
+	struct nlattr *a = (struct nlattr *)((char *)nest + NLA_HDRLEN);
+	int rem = nest->nla_len - NLA_HDRLEN;
+
+	printf(" disk{");
+	for (; rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= rem;
+	     rem -= NLA_ALIGN(a->nla_len), a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+		unsigned char *d = (unsigned char *)a + NLA_HDRLEN;
+		int t = a->nla_type & NLA_TYPE_MASK;
+
+		switch (t) {
+		case DENALI_A_DISK_INDEX: printf("index=%u", *(uint32_t *)d); break;
+		case DENALI_A_DISK_PATH: printf(" path=%s", (char *)d); break;
+		case DENALI_A_DISK_RO: printf(" ro=%u", d[0]); break;
+		case DENALI_A_DISK_INFLIGHT: printf(" inflight=%u", *(uint32_t *)d); break;
+		case DENALI_A_DISK_BLOCKS: case DENALI_A_DISK_READS: case DENALI_A_DISK_WRITES:
+		case DENALI_A_DISK_FLUSHES: case DENALI_A_DISK_ERRORS:
+			printf(" %s=%llu", names[t], (unsigned long long)*(uint64_t *)d);
 			break;
 		}
 	}
@@ -159,6 +191,8 @@ static int recv_replies(int print)
 
 					if (t == DENALI_A_VM_NIC)
 						print_nic(a);
+					else if (t == DENALI_A_VM_DISK)
+						print_disk(a);
 					else if (t == DENALI_A_VM_NAME || t == DENALI_A_STATS_BACKEND)
 						printf(" %d=%s", t, (char *)d);
 					else if (a->nla_len - NLA_HDRLEN == 4)

@@ -64,13 +64,20 @@ i=1
 while [ $i -le $many ]; do denalictl destroy "sleep$i"; i=$((i + 1)); done
 $spinner && must denalictl destroy spinner0
 
-say "Web servers: three VMs running httpd on lwIP, each NIC a Linux device on the bridge br0"
+say "Web servers: three VMs running httpd on lwIP, each NIC a Linux device on the bridge br0,
+all serving one site from a shared read-only disk: a tar archive of a directory"
+mkdir -p /tmp/www/docs
+printf '<!DOCTYPE html>\n<html><body><h1>Served from a Denali disk</h1>\n<p>One tar image, shared read-only by every web server.</p></body></html>\n' > /tmp/www/index.html
+printf 'Documentation lives here.\n' > /tmp/www/docs/index.html
+must run tar cf /tmp/site.tar -C /tmp/www .
+size=$(wc -c < /tmp/site.tar)
+must run truncate -s $(((size + 4095) / 4096 * 4096)) /tmp/site.tar   # whole 4 KiB blocks
 must run ip link add br0 type bridge
 must run ip addr add 10.0.0.1/24 dev br0
 must run ip link set br0 up
 for i in 1 2 3; do
-	must run denalictl create "www$i" --image /guests/httpd.elf \
-		--cmdline "ip=10.0.0.1$i/24 gw=10.0.0.1" --nic "name=dnl$i,bridge=br0"
+	must run denalictl create "www$i" --image /guests/httpd.elf --disk /tmp/site.tar:ro \
+		--cmdline "ip=10.0.0.1$i/24 gw=10.0.0.1 disk=0" --nic "name=dnl$i,bridge=br0"
 	must denalictl start "www$i"
 done
 for i in 1 2 3; do
@@ -87,7 +94,9 @@ printf '$ curl -si http://10.0.0.11/\n'
 if curl -si -m 30 -o /tmp/index.out http://10.0.0.11/; then tr -d '\r' < /tmp/index.out; else
 	echo "demo: FAILED: curl http://10.0.0.11/"; ok=0
 fi
-for i in 2 3; do must run curl -s -m 30 "http://10.0.0.1$i/hello.txt"; done
+must run curl -s -m 30 http://10.0.0.12/docs/
+must run curl -s -m 30 http://10.0.0.13/hello.txt
+echo "(hello.txt is not on the disk: httpd's built-in page)"
 printf '$ curl -s -o /tmp/big.bin http://10.0.0.13/big.bin; pattern 65536 | cmp - /tmp/big.bin\n'
 curl -s -m 60 -o /tmp/big.bin http://10.0.0.13/big.bin && pattern 65536 | cmp - /tmp/big.bin &&
 	echo "big.bin: 65536 bytes, byte-exact" || { echo "demo: FAILED: big.bin"; ok=0; }

@@ -121,6 +121,19 @@ enum denali_cmd {
  * @DENALI_A_NIC_RX_DROPPED: u64, frames for the guest dropped: the queue
  *	was full or the VM was not running
  *
+ * @DENALI_A_VM_DISK: nest, one per disk of the VM (in every VM message),
+ *	with the DISK_* attributes below
+ * @DENALI_A_DISK_INDEX: u32, the guest's disk number, 0 to DENALI_DISK_MAX - 1
+ * @DENALI_A_DISK_PATH: string, the host file's path as the module sees it
+ *	(d_path of the attached file; for display only)
+ * @DENALI_A_DISK_BLOCKS: u64, size in DENALI_DISK_BLOCK (4 KiB) blocks
+ * @DENALI_A_DISK_RO: u8, 1 if attached read-only
+ * @DENALI_A_DISK_READS: u64, block reads completed
+ * @DENALI_A_DISK_WRITES: u64, block writes completed
+ * @DENALI_A_DISK_FLUSHES: u64, flushes completed
+ * @DENALI_A_DISK_ERRORS: u64, requests completed with an error status
+ * @DENALI_A_DISK_INFLIGHT: u32, requests queued and not completed now
+ *
  * DENALI_CMD_STATS also carries the VM counters (QUANTA to HYPERCALLS),
  * summed over every VM the module has run, destroyed ones included.
  */
@@ -171,6 +184,16 @@ enum denali_attr {
 	DENALI_A_NIC_RX_QUEUED,
 	DENALI_A_NIC_TX_REJECTED,
 	DENALI_A_NIC_RX_DROPPED,
+	DENALI_A_VM_DISK,
+	DENALI_A_DISK_INDEX,
+	DENALI_A_DISK_PATH,
+	DENALI_A_DISK_BLOCKS,
+	DENALI_A_DISK_RO,
+	DENALI_A_DISK_READS,
+	DENALI_A_DISK_WRITES,
+	DENALI_A_DISK_FLUSHES,
+	DENALI_A_DISK_ERRORS,
+	DENALI_A_DISK_INFLIGHT,
 	__DENALI_A_MAX,
 };
 
@@ -295,6 +318,50 @@ struct denali_vm_open {
  * that has ended fails with EPIPE.
  */
 #define DENALI_VM_IOC_CONSOLE	_IO(DENALI_IOC_MAGIC, 0x10)
+
+/* Disks per VM (the guest numbers them 0 to DENALI_DISK_MAX - 1). */
+#define DENALI_DISK_MAX		8
+
+/* struct denali_disk_attach flags */
+#define DENALI_DISK_ATTACH_RO	0x1	/* read-only for the guest */
+
+/**
+ * struct denali_disk_attach - argument of DENALI_VM_IOC_DISK_ATTACH
+ * @fd: an open regular file or block device; opened for reading and
+ *	writing unless @flags has DENALI_DISK_ATTACH_RO (then for reading)
+ * @flags: DENALI_DISK_ATTACH_*; others must be 0
+ * @index: the guest's disk number, or DENALI_DISK_ANY for the lowest free
+ * @reserved: must be 0
+ *
+ * On a VM descriptor, as LOOP_SET_FD on a loop device: the VM gets the
+ * file as a disk, its size rounded down to whole DENALI_DISK_BLOCK
+ * blocks (at least one). The module holds its own reference to the file
+ * and never opens a path itself. Returns the disk number. Errors: EBADF
+ * (@fd), EINVAL (flags, reserved, a file of less than a block, not a
+ * regular file or block device, or not open for what @flags asks: for
+ * reading, and for writing unless read-only, without O_APPEND then;
+ * never with O_DIRECT),
+ * EEXIST (@index taken), ENOSPC (no free number), EBUSY (the file is
+ * attached read-write to a VM, or read-only somewhere and this asks for
+ * read-write: a file is shared read-only by any number of VMs, or
+ * attached read-write to exactly one), ENODEV (the VM was destroyed).
+ */
+struct denali_disk_attach {
+	__s32 fd;
+	__u32 flags;
+	__u32 index;
+	__u32 reserved;
+};
+
+#define DENALI_DISK_ANY		0xffffffffU
+
+#define DENALI_VM_IOC_DISK_ATTACH	_IOW(DENALI_IOC_MAGIC, 0x20, struct denali_disk_attach)
+/*
+ * DENALI_VM_IOC_DISK_DETACH (argument: the disk number, by value):
+ * waits for the disk's requests in flight, then lets go of the file.
+ * ENOENT if the VM has no such disk.
+ */
+#define DENALI_VM_IOC_DISK_DETACH	_IO(DENALI_IOC_MAGIC, 0x21)
 #define DENALI_CONSOLE_RING	16384
 #define DENALI_CONSOLE_IN_RING	4096
 

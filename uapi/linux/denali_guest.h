@@ -18,10 +18,11 @@
 typedef unsigned char __u8;
 typedef unsigned short __u16;
 typedef unsigned int __u32;
+typedef int __s32;
 typedef unsigned long long __u64;
 #endif
 
-#define DENALI_GUEST_ABI_VERSION	3
+#define DENALI_GUEST_ABI_VERSION	4
 
 /*
  * Guest-physical layout. The guest runs in 64-bit mode with paging on, its
@@ -50,6 +51,9 @@ enum denali_hypercall {
 	DENALI_HC_ALARM,		/* (deadline_ns): raise TIMER then; 0 cancels */
 	DENALI_HC_NET_SEND,		/* (nic, gpa, len): send one frame; returns len */
 	DENALI_HC_NET_RECV,		/* (nic, gpa, len): take a frame; returns its length or 0 */
+	DENALI_HC_DISK_READ,		/* (disk, block, gpa, tag): queue a 4 KiB read */
+	DENALI_HC_DISK_WRITE,		/* (disk, block, gpa, tag): queue a 4 KiB write */
+	DENALI_HC_DISK_FLUSH,		/* (disk, tag): queue a flush to stable storage */
 	__DENALI_HC_MAX,
 };
 
@@ -58,9 +62,13 @@ enum denali_hypercall {
  * not entirely inside guest memory is not an error but an attack: the VM
  * is killed (crash reason bad_argument).
  */
-#define DENALI_ENODEV		19	/* no such device (NIC number) */
+#define DENALI_EIO		5	/* the host's I/O failed */
+#define DENALI_EAGAIN		11	/* queue full: try again after completions */
+#define DENALI_EFAULT		14	/* a buffer not inside guest memory */
+#define DENALI_ENODEV		19	/* no such device (NIC or disk number) */
 #define DENALI_EINVAL		22	/* bad argument value */
 #define DENALI_ENOSYS		38	/* not implemented yet */
+#define DENALI_EROFS		30	/* write to a read-only disk */
 #define DENALI_EMSGSIZE		90	/* the buffer is too small for the frame */
 
 /*
@@ -103,6 +111,28 @@ enum denali_hypercall {
 #define DENALI_ETH_HLEN		14
 
 /*
+ * Disks: fixed-size, read and written in blocks of DENALI_DISK_BLOCK bytes,
+ * asynchronously. DISK_READ(disk, block, gpa, tag) and DISK_WRITE(disk,
+ * block, gpa, tag) queue a transfer of one block between block number
+ * @block of disk @disk and guest memory at @gpa (any address; the block
+ * must lie inside guest memory); DISK_FLUSH(disk, tag) queues a flush,
+ * which completes once every write completed before it is on stable
+ * storage. They return 0 when queued, -DENALI_ENODEV if there is no such
+ * disk, -DENALI_EAGAIN if the VM's queue is full: requests in flight plus
+ * completions not yet taken from the ring reach DENALI_DISK_CQ_SIZE.
+ *
+ * Every queued request completes exactly once, in the completion ring of
+ * the registers page, with its @tag and a status: 0, or -DENALI_EROFS (a
+ * write to a read-only disk), -DENALI_EINVAL (a block past the end),
+ * -DENALI_EFAULT (@gpa not inside guest memory), -DENALI_EIO (the host's
+ * I/O failed). Such a failure is that request's alone; the VM lives on.
+ * A completion raises DENALI_IRQ_DISK(disk). Requests of one disk are
+ * carried out in the order they were queued.
+ */
+#define DENALI_DISK_BLOCK	4096
+#define DENALI_DISK_CQ_SIZE	128
+
+/*
  * Interrupt bits, in the pending mask of the registers page. Raising one
  * sets it (in the module, then, at the start of the VM's next quantum, in
  * the page) and wakes the VM if it idles; delivery is batched: several
@@ -132,6 +162,38 @@ enum denali_hypercall {
 
 /* The boot command line in the registers page, with its terminating NUL. */
 #define DENALI_REGS_CMDLINE_MAX		512
+
+/* Disk slots in the registers page (DENALI_DISK_MAX in denali.h). */
+#define DENALI_REGS_DISK_MAX		8
+
+/* struct denali_regs_disk flags */
+#define DENALI_DISK_F_RO	0x1	/* attached read-only */
+
+/**
+ * struct denali_regs_disk - one disk slot of the registers page
+ * @blocks: the disk's size in DENALI_DISK_BLOCK blocks; 0: no disk here
+ * @flags: DENALI_DISK_F_*
+ * @reserved: zero
+ */
+struct denali_regs_disk {
+	__u64 blocks;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct denali_disk_cqe - one completion in the registers page's ring
+ * @tag: the request's tag, as the guest passed it
+ * @status: 0 or a negative DENALI_E*
+ * @disk: the disk number
+ * @op: the hypercall (DENALI_HC_DISK_READ, _WRITE or _FLUSH)
+ */
+struct denali_disk_cqe {
+	__u64 tag;
+	__s32 status;
+	__u16 disk;
+	__u16 op;
+};
 
 /* NIC slots in the registers page (DENALI_NIC_MAX in denali.h). */
 #define DENALI_REGS_NIC_MAX		8
@@ -174,11 +236,20 @@ struct denali_regs_nic {
  * @nic: the NICs, by number; the module refreshes the slots at the start
  *	of every quantum, so a NIC added or removed while the VM runs shows
  *	up there
+ * @disk_count: how many slots of @disk hold a disk
+ * @disk: the disks, by number, refreshed like @nic
+ * @cq_head: completions the guest has taken from @cq (written by the
+ *	guest; the module only reads it, and treats a value it cannot
+ *	believe as "nothing taken")
+ * @cq_tail: completions the module has put in @cq (written by the module,
+ *	at any time, also while the guest runs: the entry is written before
+ *	the tail moves). Completion number i is @cq[i % DENALI_DISK_CQ_SIZE].
+ * @cq: the disk completion ring
  *
  * The module writes the page when the VM starts and the fields above
  * while the guest is not running; the guest may write any of it too, and
- * hurts only itself: the module reads nothing back but @pending and
- * @irq_vector, and checks both. The rest of the page up to the GDT is
+ * hurts only itself: the module reads nothing back but @pending,
+ * @irq_vector and @cq_head, and checks all three. The rest of the page up to the GDT is
  * reserved for fields appended later.
  */
 struct denali_regs {
@@ -197,6 +268,13 @@ struct denali_regs {
 	__u32 nic_count;
 	__u32 reserved2;
 	struct denali_regs_nic nic[DENALI_REGS_NIC_MAX];
+	__u32 disk_count;
+	__u32 reserved3;
+	struct denali_regs_disk disk[DENALI_REGS_DISK_MAX];
+	__u32 cq_head;
+	__u32 cq_tail;
+	__u64 reserved4;
+	struct denali_disk_cqe cq[DENALI_DISK_CQ_SIZE];
 };
 
 /*

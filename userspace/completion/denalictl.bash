@@ -1,4 +1,4 @@
-# Bash completion for denalictl: subcommands, options, VM names, and images for run.
+# Bash completion for denalictl: subcommands, options, VM names, images and disk files.
 
 # The names of the VMs that exist now, one a line, from "denalictl list -j"
 # (plain "list" as a fallback); nothing when the module is not loaded.
@@ -22,7 +22,7 @@ _denalictl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local prog=${COMP_WORDS[0]} sub= subidx=0 i nargs=0
-	local cmds="create destroy start stop console run list show nic stats monitor help"
+	local cmds="create destroy start stop console run list show nic disk stats monitor help"
 
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		if [[ ${COMP_WORDS[i]} != -* ]]; then
@@ -44,7 +44,7 @@ _denalictl()
 	# Positional arguments already given after the subcommand.
 	for ((i = subidx + 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		--mem | -m | --image | -i | --name | -n | --cmdline | -c | --nic) ((i++)) ;;
+		--mem | -m | --image | -i | --name | -n | --cmdline | -c | --nic | --disk) ((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
 		esac
@@ -53,7 +53,7 @@ _denalictl()
 	case $sub in
 	create)
 		case $prev in
-		--image | -i)
+		--image | -i | --disk)
 			compopt -o filenames 2>/dev/null
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return
@@ -73,7 +73,7 @@ _denalictl()
 			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --image --cmdline --nic --verbose --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --image --cmdline --nic --disk --verbose --help" -- "$cur"))
 		fi
 		;;
 	nic)
@@ -93,8 +93,33 @@ _denalictl()
 			COMPREPLY=($(compgen -W "index" -- "$cur"))
 		fi
 		;;
+	disk)
+		# nargs counts the verb (attach, detach, list) too.
+		local verb=${COMP_WORDS[subidx + 1]}
+		if [[ $cur == -* ]]; then
+			case $verb in
+			attach) COMPREPLY=($(compgen -W "-v --verbose --help" -- "$cur")) ;;
+			list) COMPREPLY=($(compgen -W "-j --json --help" -- "$cur")) ;;
+			*) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+			esac
+		elif ((nargs == 0)); then
+			COMPREPLY=($(compgen -W "attach detach list" -- "$cur"))
+		elif ((nargs == 1)); then
+			COMPREPLY=($(compgen -W "$(_denalictl_vms "$prog")" -- "$cur"))
+		elif [[ $verb == attach ]] && ((nargs == 2)); then
+			compopt -o filenames 2>/dev/null
+			COMPREPLY=($(compgen -f -- "$cur"))
+		elif [[ $verb == detach ]] && ((nargs == 2)); then
+			COMPREPLY=($(compgen -W "0 1 2 3 4 5 6 7" -- "$cur"))
+		fi
+		;;
 	run)
 		case $prev in
+		--disk)
+			compopt -o filenames 2>/dev/null
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return
+			;;
 		--mem | -m)
 			COMPREPLY=($(compgen -W "16M 32M 64M 128M 256M 1G" -- "$cur"))
 			return
@@ -104,7 +129,7 @@ _denalictl()
 			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --name --cmdline --no-input --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --name --cmdline --disk --no-input --help" -- "$cur"))
 		elif ((nargs == 0)); then
 			compopt -o filenames 2>/dev/null
 			COMPREPLY=($(compgen -f -- "$cur"))
