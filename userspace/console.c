@@ -137,8 +137,12 @@ static void input_step(struct input *in, int con_fd, const char *name, bool *los
 /*
  * The console ended (the VM no longer runs): input still waiting, or
  * waiting in in->fd right now, cannot be delivered. Try, so that the
- * kernel says so (EPIPE), without waiting for more.
+ * kernel says so (EPIPE). A pipe's writer may not have written yet
+ * ("echo x | denalictl console vm" on a VM that has ended): give it
+ * INPUT_LAST_MS to write or close, no more.
  */
+#define INPUT_LAST_MS 1000
+
 static void input_last(struct input *in, int con_fd, const char *name, bool *lost)
 {
 	struct pollfd pfd = { .fd = in->fd, .events = POLLIN };
@@ -146,7 +150,7 @@ static void input_last(struct input *in, int con_fd, const char *name, bool *los
 	if (in->fd < 0)
 		return;
 	if (!in->len)
-		in->ready = poll(&pfd, 1, 0) > 0;
+		in->ready = poll(&pfd, 1, INPUT_LAST_MS) > 0;
 	input_step(in, con_fd, name, lost);
 }
 

@@ -369,6 +369,14 @@ static int file_io(struct denali_disk *disk, u64 block, bool write)
 	size_t done = 0;
 	ssize_t n;
 
+	/*
+	 * The file is shared with the supervisor, which may set O_APPEND or
+	 * O_DIRECT after the attach checked them: writes would then go to
+	 * the end of the file, or kernel buffers to direct I/O. Refuse.
+	 */
+	if (READ_ONCE(disk->file->f_flags) & (O_APPEND | O_DIRECT))
+		return -DENALI_EIO;
+
 	while (done < DENALI_DISK_BLOCK) {
 		if (write)
 			n = kernel_write(disk->file, disk->bounce + done,
@@ -729,6 +737,7 @@ void denali_disk_del_all(struct denali_vm *vm)
 {
 	struct denali_vm_disks *d = &vm->disks;
 	struct denali_disk *gone[DENALI_DISK_MAX];
+	bool any = false;
 	int i;
 
 	mutex_lock(&d->lock);
@@ -737,8 +746,11 @@ void denali_disk_del_all(struct denali_vm *vm)
 		gone[i] = rcu_dereference_protected(d->disk[i],
 						    lockdep_is_held(&d->lock));
 		RCU_INIT_POINTER(d->disk[i], NULL);
+		any |= !!gone[i];
 	}
-	synchronize_rcu();
+	/* No grace period for a VM without disks: unload with thousands of VMs. */
+	if (any)
+		synchronize_rcu();
 	for (i = 0; i < DENALI_DISK_MAX; i++) {
 		if (gone[i])
 			disk_release(gone[i]);

@@ -347,6 +347,8 @@ static void nic_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	/* netpoll may transmit with interrupts off, under the queue's BH lock. */
+	dev->priv_flags |= IFF_DISABLE_NETPOLL;
 	dev->min_mtu = DENALI_NIC_MTU_MIN;
 	dev->max_mtu = DENALI_NIC_MTU_MAX;
 	dev->mtu = DEFAULT_MTU;
@@ -686,11 +688,10 @@ int denali_nic_send(struct denali_vm *vm, u64 nr, u64 gpa, u64 len, u64 *rax)
 		add_stat(&nic->rx_dropped, 1);
 	} else {
 		skb->protocol = eth_type_trans(skb, nic->dev);
+		/* A drop there is counted by the core (rx core stats), not here too. */
 		if (netif_rx(skb) == NET_RX_SUCCESS) {
 			add_stat(&nic->rx_packets, 1);
 			add_stat(&nic->rx_bytes, len);
-		} else {
-			add_stat(&nic->rx_dropped, 1);
 		}
 	}
 	rcu_read_unlock();

@@ -71,6 +71,8 @@ expect_ge "echo was woken by console interrupts" "$(vm_num echo1 wake_irq)" 1
 expect_eq "echo never woke for a timeout" "$(vm_num echo1 wake_timeout)" "$wake0"
 expect_ge "console_read hypercalls counted" "$(vm_num echo1 console_read)" 1
 check_fails "console input to an ended VM is refused" 1 sh -c 'echo late | denalictl console echo1'
+printf 'late\n' > "$CASE_TMP/late"
+check_fails "console input from a file to an ended VM is refused" 1 sh -c "denalictl console echo1 < $CASE_TMP/late"
 denalictl destroy echo1
 
 # --- A guest that idles with interrupts off: asleep, costs nothing, stoppable -
