@@ -42,6 +42,10 @@ static const char *const hypercall_names[] = {
 	[DENALI_HC_DISK_READ] = "disk_read",
 	[DENALI_HC_DISK_WRITE] = "disk_write",
 	[DENALI_HC_DISK_FLUSH] = "disk_flush",
+	[DENALI_HC_VMMU] = "vmmu",
+	[DENALI_HC_TLB_LOAD] = "tlb_load",
+	[DENALI_HC_TLB_FLUSH] = "tlb_flush",
+	[DENALI_HC_TLB_FLUSH_ALL] = "tlb_flush_all",
 };
 
 #define NAMES(a) (a), sizeof(a) / sizeof((a)[0])

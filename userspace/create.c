@@ -15,8 +15,8 @@
 #include "subcommands.h"
 #include "util.h"
 
-#define CREATE_USAGE                                                                        \
-	"create NAME [--mem SIZE] [--image ELF] [--cmdline STRING] [--nic " NIC_SPEC_SYNTAX \
+#define CREATE_USAGE                                                                                  \
+	"create NAME [--mem SIZE] [--tlb N] [--image ELF] [--cmdline STRING] [--nic " NIC_SPEC_SYNTAX \
 	"]... [--disk " DISK_SPEC_SYNTAX "]..."
 #define ELF_CHECK_USAGE "elf-check ELF [--mem SIZE]"
 
@@ -25,6 +25,8 @@ struct create_opts {
 	const char *image;
 	const char *cmdline;
 	uint64_t mem;
+	uint32_t tlb; /* entries of its TLB; 0: the module's default */
+	bool has_tlb;
 	unsigned int nnics;
 	const char *nic_arg[DENALI_NIC_MAX]; /* each --nic as given, for messages */
 	struct nic_spec nics[DENALI_NIC_MAX];
@@ -36,6 +38,7 @@ struct create_opts {
 /* clang-format off */
 static const struct option create_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
+	{ "tlb", required_argument, NULL, 'T' }, /* no short form */
 	{ "image", required_argument, NULL, 'i' },
 	{ "cmdline", required_argument, NULL, 'c' },
 	{ "nic", required_argument, NULL, 'N' }, /* no short form */
@@ -72,6 +75,11 @@ static int parse_args(int argc, char **argv, const char *usage, const char *what
 			if (parse_size(optarg, &o->mem))
 				return usage_err(usage, "invalid size '%s'", optarg);
 			break;
+		case 'T':
+			if (parse_u32(optarg, &o->tlb))
+				return usage_err(usage, "invalid TLB size '%s'", optarg);
+			o->has_tlb = true;
+			break;
 		case 'i':
 			o->image = optarg;
 			break;
@@ -100,6 +108,11 @@ static int parse_args(int argc, char **argv, const char *usage, const char *what
 			break;
 		case 'h':
 			printf("Usage: " PROG_NAME " %s\n", usage);
+			if (image)
+				printf("--tlb N: entries of the VM's software-loaded TLB, %d to %d\n"
+				       "(default %d).\n",
+				       DENALI_TLB_SIZE_MIN, DENALI_TLB_SIZE_MAX,
+				       DENALI_TLB_SIZE_DEFAULT);
 			return EXIT_OK;
 		case ':':
 			return usage_err(usage, "option '%s' needs an argument", argv[optind - 1]);
@@ -114,6 +127,8 @@ static int parse_args(int argc, char **argv, const char *usage, const char *what
 	if (optind + 1 < argc)
 		return usage_err(usage, "unexpected argument '%s'", argv[optind + 1]);
 	o->name = argv[optind];
+	if (o->has_tlb && tlb_check(o->name, o->tlb))
+		return EXIT_ERR;
 	return -1;
 }
 
@@ -147,12 +162,29 @@ int cmdline_check(const char *cmdline)
 }
 
 /*
- * VM_NEW: a VM called name with mem bytes of memory, with an image its
- * entry point, with cmdline (not NULL) its boot command line. *has_id and
- * *id: the new VM's id, if the reply gave it. Returns 0 or a negative
- * errno (the reason in nl->errmsg).
+ * Whether a --tlb is a size the module takes: 0, or -1 after saying why
+ * (for the VM name). Checked here so that the reason is plain; the
+ * module's policy has the same bounds, and its extack speaks for
+ * anything else. Out of range is an error (exit 1), as when the module
+ * refuses a --mem, not a usage error.
  */
-int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image *img,
+int tlb_check(const char *name, uint32_t tlb)
+{
+	if (tlb >= DENALI_TLB_SIZE_MIN && tlb <= DENALI_TLB_SIZE_MAX)
+		return 0;
+	err_msg(name, "--tlb %u: a TLB holds %d to %d entries", tlb, DENALI_TLB_SIZE_MIN,
+		DENALI_TLB_SIZE_MAX);
+	return -1;
+}
+
+/*
+ * VM_NEW: a VM called name with mem bytes of memory, a TLB of tlb entries
+ * (0: the module's default), with an image its entry point, with cmdline
+ * (not NULL) its boot command line. *has_id and *id: the new VM's id, if
+ * the reply gave it. Returns 0 or a negative errno (the reason in
+ * nl->errmsg).
+ */
+int vm_create(struct dnl *nl, const char *name, uint64_t mem, uint32_t tlb, const struct image *img,
 	      const char *cmdline, bool *has_id, uint32_t *id)
 {
 	struct new_vm vm = { 0 };
@@ -164,6 +196,7 @@ int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image
 		return -ENOMEM;
 	if (nla_put_string(msg, DENALI_A_VM_NAME, name) ||
 	    nla_put_u64(msg, DENALI_A_VM_MEM_SIZE, mem) ||
+	    (tlb && nla_put_u32(msg, DENALI_A_VM_TLB_SIZE, tlb)) ||
 	    (img && nla_put_u64(msg, DENALI_A_VM_ENTRY, img->entry)) ||
 	    (cmdline && nla_put_string(msg, DENALI_A_VM_CMDLINE, cmdline))) {
 		nlmsg_free(msg);
@@ -219,7 +252,8 @@ int create_main(int argc, char **argv)
 	if (dnl_open(&nl))
 		goto out_dev;
 
-	ret = vm_create(&nl, o.name, o.mem, o.image ? &img : NULL, o.cmdline, &vm.has_id, &vm.id);
+	ret = vm_create(&nl, o.name, o.mem, o.tlb, o.image ? &img : NULL, o.cmdline, &vm.has_id,
+			&vm.id);
 	if (ret) {
 		dnl_perror(&nl, o.name, ret);
 		goto out_nl;
@@ -228,7 +262,10 @@ int create_main(int argc, char **argv)
 		printf("created %s", o.name);
 		if (vm.has_id)
 			printf(" id %u", vm.id);
-		printf(" (%s)\n", format_size(o.mem, sz, sizeof(sz)));
+		printf(" (%s", format_size(o.mem, sz, sizeof(sz)));
+		if (o.has_tlb)
+			printf(", TLB of %u entries", o.tlb);
+		printf(")\n");
 	}
 
 	for (i = 0; i < o.nnics; i++) {

@@ -61,6 +61,7 @@ static void print_json(const struct vm_info *vm)
 	json_num("entry", vm->has_entry, vm->entry);
 	vm_json_outcome(vm);
 	vm_json_run(vm);
+	vm_json_tlb(vm);
 	printf(",\"nics\":");
 	nics_json(vm);
 	printf(",\"disks\":");
@@ -211,6 +212,7 @@ static void print_detail(const struct vm_info *vm)
 		nic_print(&vm->nics[i], VM_LABEL_WIDTH);
 	for (i = 0; i < vm->ndisks; i++)
 		disk_print(&vm->disks[i], VM_LABEL_WIDTH);
+	vm_print_tlb(vm, VM_LABEL_WIDTH);
 	counters_print(&vm->counters, 0, VM_LABEL_WIDTH);
 	/* Only when output was lost: the kernel reports 0 for every other VM. */
 	if (vm->has_console_dropped && vm->console_dropped)

@@ -55,6 +55,14 @@ static const struct nla_policy denali_policy[DENALI_A_MAX + 1] = {
 	[DENALI_A_VM_NIC] = { .type = NLA_NESTED },
 	/* Repeated, one per disk; each is checked when parsed (disk.c). */
 	[DENALI_A_VM_DISK] = { .type = NLA_NESTED },
+	[DENALI_A_VM_TLB_SIZE] = { .type = NLA_U32 },
+	[DENALI_A_VM_VMMU] = { .type = NLA_U8 },
+	[DENALI_A_VM_TLB_ENTRIES] = { .type = NLA_U32 },
+	[DENALI_A_VM_TLB_PAGES] = { .type = NLA_U32 },
+	[DENALI_A_VM_TLB_LOADS] = { .type = NLA_U64 },
+	[DENALI_A_VM_TLB_FLUSHES] = { .type = NLA_U64 },
+	[DENALI_A_VM_TLB_EVICTIONS] = { .type = NLA_U64 },
+	[DENALI_A_VM_TLB_REFUSED] = { .type = NLA_U64 },
 };
 
 /* Names of the request attributes, for "missing attribute" errors. */
@@ -64,6 +72,7 @@ static const char *const attr_names[DENALI_A_MAX + 1] = {
 	[DENALI_A_VM_MEM_SIZE] = "DENALI_A_VM_MEM_SIZE",
 	[DENALI_A_VM_ENTRY] = "DENALI_A_VM_ENTRY",
 	[DENALI_A_VM_CMDLINE] = "DENALI_A_VM_CMDLINE",
+	[DENALI_A_VM_TLB_SIZE] = "DENALI_A_VM_TLB_SIZE",
 	[DENALI_A_NIC_INDEX] = "DENALI_A_NIC_INDEX",
 	[DENALI_A_NIC_IFNAME] = "DENALI_A_NIC_IFNAME",
 	[DENALI_A_NIC_MAC] = "DENALI_A_NIC_MAC",

@@ -16,8 +16,8 @@
 #include "util.h"
 #include "vm.h"
 
-#define RUN_USAGE                                                                           \
-	"run IMAGE [--mem SIZE] [--name NAME] [--cmdline STRING] [--disk " DISK_SPEC_SYNTAX \
+#define RUN_USAGE                                                                                     \
+	"run IMAGE [--mem SIZE] [--tlb N] [--name NAME] [--cmdline STRING] [--disk " DISK_SPEC_SYNTAX \
 	"]... [--no-input]"
 
 /* Exit statuses of run besides the guest's own halt code (as timeout(1) has them). */
@@ -28,6 +28,7 @@
 /* clang-format off */
 static const struct option run_options[] = {
 	{ "mem", required_argument, NULL, 'm' },
+	{ "tlb", required_argument, NULL, 'T' }, /* no short form */
 	{ "name", required_argument, NULL, 'n' },
 	{ "cmdline", required_argument, NULL, 'c' },
 	{ "disk", required_argument, NULL, 'D' }, /* no short form */
@@ -133,6 +134,8 @@ static int outcome(struct dnl *nl, const char *name, uint32_t id)
 struct run_opts {
 	const char *path, *name, *cmdline;
 	uint64_t mem;
+	uint32_t tlb; /* entries of its TLB; 0: the module's default */
+	bool has_tlb;
 	bool no_input;
 	unsigned int ndisks;
 	struct disk_spec disks[DENALI_DISK_MAX];
@@ -152,6 +155,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case 'm':
 			if (parse_size(optarg, &o->mem))
 				return usage_err(RUN_USAGE, "invalid size '%s'", optarg);
+			break;
+		case 'T':
+			if (parse_u32(optarg, &o->tlb))
+				return usage_err(RUN_USAGE, "invalid TLB size '%s'", optarg);
+			o->has_tlb = true;
 			break;
 		case 'n':
 			o->name = optarg;
@@ -177,8 +185,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			printf("Runs IMAGE in a new VM, prints its console and forwards stdin to it\n"
 			       "(a terminal one line at a time, in the foreground; --no-input: not at\n"
 			       "all), then destroys it. Exit status: the guest's halt code, %d if it\n"
-			       "crashed, %d if it was stopped, 1 on errors. --disk as for create\n"
-			       "(see '" PROG_NAME " disk --help').\n",
+			       "crashed, %d if it was stopped, 1 on errors. --tlb and --disk as for\n"
+			       "create (see '" PROG_NAME " disk --help').\n",
 			       EXIT_CRASHED, EXIT_STOPPED);
 			return EXIT_OK;
 		case ':':
@@ -222,6 +230,10 @@ int run_main(int argc, char **argv)
 		snprintf(defname, sizeof(defname), "run-%ld", (long)getpid());
 		name = defname;
 	}
+	if (o.has_tlb && tlb_check(name, o.tlb)) {
+		disk_specs_free(o.disks, o.ndisks);
+		return EXIT_ERR;
+	}
 
 	if (disk_specs_open(o.disks, o.ndisks)) {
 		disk_specs_free(o.disks, o.ndisks);
@@ -239,7 +251,7 @@ int run_main(int argc, char **argv)
 	if (dnl_open(&nl))
 		goto out_dev;
 
-	ret = vm_create(&nl, name, o.mem, &img, o.cmdline, &has_id, &id);
+	ret = vm_create(&nl, name, o.mem, o.tlb, &img, o.cmdline, &has_id, &id);
 	if (ret) {
 		dnl_perror(&nl, name, ret);
 		goto out_nl;

@@ -26,11 +26,13 @@ int run_main(int argc, char **argv);
 int nic_main(int argc, char **argv);
 int disk_main(int argc, char **argv);
 
-/* Create a VM (create.c); returns 0 or a negative errno. */
-int vm_create(struct dnl *nl, const char *name, uint64_t mem, const struct image *img,
+/* Create a VM (create.c); tlb 0: the default TLB. Returns 0 or a negative errno. */
+int vm_create(struct dnl *nl, const char *name, uint64_t mem, uint32_t tlb, const struct image *img,
 	      const char *cmdline, bool *has_id, uint32_t *id);
 /* A --cmdline that fits (create.c): 0, or -1 when too long. */
 int cmdline_check(const char *cmdline);
+/* A --tlb the module takes (create.c): 0, or -1 after saying why. */
+int tlb_check(const char *name, uint32_t tlb);
 
 /* How console_pump() copies a console (console.c). */
 struct console_pump {

@@ -9,6 +9,43 @@
 #include "util.h"
 #include "vm.h"
 
+/* The TLB attributes among tb (indexed by DENALI_A_*); absent ones stay unset. */
+static void tlb_parse(struct nlattr **tb, struct tlb_info *t)
+{
+	if (tb[DENALI_A_VM_TLB_SIZE]) {
+		t->has_size = true;
+		t->size = nla_get_u32(tb[DENALI_A_VM_TLB_SIZE]);
+	}
+	if (tb[DENALI_A_VM_VMMU]) {
+		t->has_vmmu = true;
+		t->vmmu = nla_get_u8(tb[DENALI_A_VM_VMMU]) != 0;
+	}
+	if (tb[DENALI_A_VM_TLB_ENTRIES]) {
+		t->has_entries = true;
+		t->entries = nla_get_u32(tb[DENALI_A_VM_TLB_ENTRIES]);
+	}
+	if (tb[DENALI_A_VM_TLB_PAGES]) {
+		t->has_pages = true;
+		t->pages = nla_get_u32(tb[DENALI_A_VM_TLB_PAGES]);
+	}
+	if (tb[DENALI_A_VM_TLB_LOADS]) {
+		t->has_loads = true;
+		t->loads = nla_get_u64(tb[DENALI_A_VM_TLB_LOADS]);
+	}
+	if (tb[DENALI_A_VM_TLB_FLUSHES]) {
+		t->has_flushes = true;
+		t->flushes = nla_get_u64(tb[DENALI_A_VM_TLB_FLUSHES]);
+	}
+	if (tb[DENALI_A_VM_TLB_EVICTIONS]) {
+		t->has_evictions = true;
+		t->evictions = nla_get_u64(tb[DENALI_A_VM_TLB_EVICTIONS]);
+	}
+	if (tb[DENALI_A_VM_TLB_REFUSED]) {
+		t->has_refused = true;
+		t->refused = nla_get_u64(tb[DENALI_A_VM_TLB_REFUSED]);
+	}
+}
+
 /*
  * A VM message: its attributes tb (indexed by DENALI_A_*) and all of them,
  * attrs and len, for the NICs and disks. Returns 0, -EBADMSG for a
@@ -77,6 +114,7 @@ int vm_parse(struct nlattr **tb, struct nlattr *attrs, int len, struct vm_info *
 		vm->worker = nla_get_u32(tb[DENALI_A_VM_WORKER]);
 	}
 	counters_parse(tb, &vm->counters);
+	tlb_parse(tb, &vm->tlb);
 	ret = nics_parse(attrs, len, vm);
 	if (ret)
 		return ret;
@@ -251,4 +289,58 @@ void vm_json_run(const struct vm_info *vm)
 		printf("null");
 	json_num("worker", vm->has_worker, vm->worker);
 	counters_json(&vm->counters, ",");
+}
+
+/*
+ * The TLB's members, each after a comma: "tlb_size", "vmmu" (true or
+ * false), "tlb_entries", "tlb_pages" and the counters "tlb_loads",
+ * "tlb_flushes", "tlb_evictions", "tlb_refused"; null when absent (a
+ * module without a virtual MMU).
+ */
+void vm_json_tlb(const struct vm_info *vm)
+{
+	const struct tlb_info *t = &vm->tlb;
+
+	json_num("tlb_size", t->has_size, t->size);
+	printf(",\"vmmu\":%s", !t->has_vmmu ? "null" : t->vmmu ? "true" : "false");
+	json_num("tlb_entries", t->has_entries, t->entries);
+	json_num("tlb_pages", t->has_pages, t->pages);
+	json_num("tlb_loads", t->has_loads, t->loads);
+	json_num("tlb_flushes", t->has_flushes, t->flushes);
+	json_num("tlb_evictions", t->has_evictions, t->evictions);
+	json_num("tlb_refused", t->has_refused, t->refused);
+}
+
+/* A number for text output, or "-" when the kernel did not send it. */
+static const char *tlb_num(bool has, uint64_t val, char *buf, size_t len)
+{
+	if (!has)
+		return "-";
+	snprintf(buf, len, "%llu", (unsigned long long)val);
+	return buf;
+}
+
+/*
+ * show's "tlb:" line, label padded to width: "512 entries, vmmu off, 37
+ * loaded, 8 table pages, 40 loads, 3 flushes, 0 evictions, 1 refused".
+ * Nothing when the kernel sent no TLB size (a module without a virtual MMU).
+ */
+void vm_print_tlb(const struct vm_info *vm, int width)
+{
+	const struct tlb_info *t = &vm->tlb;
+	char e[24], p[24], l[24], f[24], v[24], r[24];
+	const char *mode = "-";
+
+	if (!t->has_size)
+		return;
+	if (t->has_vmmu)
+		mode = t->vmmu ? "on" : "off";
+	printf("%-*s%u entries, vmmu %s, %s loaded, %s table pages, %s loads, %s flushes, "
+	       "%s evictions, %s refused\n",
+	       width, "tlb:", t->size, mode, tlb_num(t->has_entries, t->entries, e, sizeof(e)),
+	       tlb_num(t->has_pages, t->pages, p, sizeof(p)),
+	       tlb_num(t->has_loads, t->loads, l, sizeof(l)),
+	       tlb_num(t->has_flushes, t->flushes, f, sizeof(f)),
+	       tlb_num(t->has_evictions, t->evictions, v, sizeof(v)),
+	       tlb_num(t->has_refused, t->refused, r, sizeof(r)));
 }

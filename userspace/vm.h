@@ -18,6 +18,18 @@ struct dnl;
 /* show's labels are padded to this width ("hypercalls: "). */
 #define VM_LABEL_WIDTH 12
 
+/*
+ * The VM's software-loaded TLB (virtual MMU): its size, whether the MMU is
+ * on, what it holds now and its counters; has_* say which attributes came.
+ */
+struct tlb_info {
+	uint32_t size, entries, pages;
+	uint64_t loads, flushes, evictions, refused;
+	bool vmmu;
+	bool has_size, has_vmmu, has_entries, has_pages;
+	bool has_loads, has_flushes, has_evictions, has_refused;
+};
+
 /* What the kernel told us about one VM; has_* say which attributes came. */
 struct vm_info {
 	uint32_t id, state, exit_code, crash_reason, worker;
@@ -28,6 +40,7 @@ struct vm_info {
 	bool has_id, has_name, has_state, has_mem_size, has_resident_pages, has_entry;
 	bool has_exit_code, has_crash_reason, has_crash_rip, has_crash_info, has_console_dropped;
 	bool has_worker; /* only once started */
+	struct tlb_info tlb;
 	struct counters counters;
 	unsigned int nnics;
 	struct nic_info nics[DENALI_NIC_MAX]; /* in the order the kernel sent them */
@@ -48,5 +61,7 @@ const char *vm_state_long(const struct vm_info *vm, char *buf, size_t len);
 void vm_json_identity(const struct vm_info *vm);
 void vm_json_outcome(const struct vm_info *vm);
 void vm_json_run(const struct vm_info *vm);
+void vm_json_tlb(const struct vm_info *vm);
+void vm_print_tlb(const struct vm_info *vm, int width);
 
 #endif /* DENALICTL_VM_H */

@@ -19,6 +19,7 @@
 #include "core/run.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
+#include "core/vtlb.h"
 
 static const char *const crash_names[__DENALI_CRASH_MAX] = {
 	[DENALI_CRASH_NONE] = "none",
@@ -239,6 +240,64 @@ static int hc_disk_flush(struct denali_vcpu *vcpu)
 	return DN_RUN_CONTINUE;
 }
 
+/*
+ * The virtual MMU (core/vtlb.c). A call that changed or removed a
+ * translation the CPU may cache has the backend flush the VM's
+ * guest-virtual translations before the guest runs again; while the
+ * shared map is in use, VMMU_ON's flush covers them. Errors go back to
+ * the guest: nothing here kills.
+ */
+static int vtlb_done(struct denali_vcpu *vcpu, int ret, bool stale)
+{
+	struct denali_vtlb *t = &vcpu->vm->vtlb;
+	u64 cr3 = denali_vtlb_cr3(t);
+
+	if (cr3 != vcpu->cr3) {
+		vcpu->cr3 = cr3;
+		vcpu->cr3_dirty = true;
+	}
+	if (stale && t->on)
+		vcpu->tlb_flush = true;
+	vcpu->regs[DN_RAX] = ret;
+	return DN_RUN_CONTINUE;
+}
+
+static int hc_vmmu(struct denali_vcpu *vcpu)
+{
+	bool stale = false;
+	int ret = denali_vtlb_mode(&vcpu->vm->vtlb, vcpu->regs[DN_RDI], &stale);
+
+	/* Off again: the CPU may hold translations of the tables just left. */
+	if (stale)
+		vcpu->tlb_flush = true;
+	return vtlb_done(vcpu, ret, stale);
+}
+
+static int hc_tlb_load(struct denali_vcpu *vcpu)
+{
+	unsigned long *r = vcpu->regs;
+	bool stale = false;
+	int ret = denali_vtlb_load(&vcpu->vm->vtlb, r[DN_RDI], r[DN_RSI], r[DN_RDX], &stale);
+
+	return vtlb_done(vcpu, ret, stale);
+}
+
+static int hc_tlb_flush(struct denali_vcpu *vcpu)
+{
+	bool stale = false;
+	int ret = denali_vtlb_flush(&vcpu->vm->vtlb, vcpu->regs[DN_RDI], &stale);
+
+	return vtlb_done(vcpu, ret, stale);
+}
+
+static int hc_tlb_flush_all(struct denali_vcpu *vcpu)
+{
+	bool stale = false;
+	int ret = denali_vtlb_flush_all(&vcpu->vm->vtlb, vcpu->regs[DN_RDI], &stale);
+
+	return vtlb_done(vcpu, ret, stale);
+}
+
 static int (*const hypercalls[__DENALI_HC_MAX])(struct denali_vcpu *vcpu) = {
 	[DENALI_HC_HALT] = hc_halt,
 	[DENALI_HC_IDLE] = hc_idle,
@@ -250,6 +309,10 @@ static int (*const hypercalls[__DENALI_HC_MAX])(struct denali_vcpu *vcpu) = {
 	[DENALI_HC_DISK_READ] = hc_disk_read,
 	[DENALI_HC_DISK_WRITE] = hc_disk_write,
 	[DENALI_HC_DISK_FLUSH] = hc_disk_flush,
+	[DENALI_HC_VMMU] = hc_vmmu,
+	[DENALI_HC_TLB_LOAD] = hc_tlb_load,
+	[DENALI_HC_TLB_FLUSH] = hc_tlb_flush,
+	[DENALI_HC_TLB_FLUSH_ALL] = hc_tlb_flush_all,
 };
 
 static int handle_hypercall(struct denali_vcpu *vcpu)
@@ -307,6 +370,7 @@ static int handle_npf(struct denali_vcpu *vcpu)
 /* PSE, TSC, PAE, CX8, CMOV */
 #define CPUID1_EDX_ALLOWED	(BIT(3) | BIT(4) | BIT(6) | BIT(8) | BIT(15))
 #define CPUID1_ECX_HYPERVISOR	BIT(31)
+#define CPUIDX1_EDX_NX		BIT(20)
 #define CPUIDX1_EDX_LM		BIT(29)
 
 static int handle_cpuid(struct denali_vcpu *vcpu)
@@ -329,7 +393,7 @@ static int handle_cpuid(struct denali_vcpu *vcpu)
 		a = 0;
 		b = 0;
 		c = 0;
-		d = CPUIDX1_EDX_LM;
+		d = CPUIDX1_EDX_LM | CPUIDX1_EDX_NX;
 		break;
 	default:
 		return kill(vcpu, DENALI_CRASH_CPUID);

@@ -11,6 +11,7 @@
 #include "core/nic.h"
 #include "core/npt.h"
 #include "core/vm.h"
+#include "core/vtlb.h"
 
 /*
  * One set of guest page tables for every VM: virtual 0-4 GiB maps 1:1 to
@@ -84,9 +85,11 @@ void denali_guest_exit(void)
 	nested_pt = NULL;
 }
 
+/* The shared tables, and the window of the virtual MMU's own tables. */
 bool denali_gpa_is_page_tables(u64 gpa)
 {
-	return gpa >= DENALI_PT_GPA && gpa - DENALI_PT_GPA < DENALI_PT_PAGES * PAGE_SIZE;
+	return (gpa >= DENALI_PT_GPA && gpa - DENALI_PT_GPA < DENALI_PT_PAGES * PAGE_SIZE) ||
+	       denali_gpa_is_vtlb(gpa);
 }
 
 /* A GDT descriptor for a 64-bit TSS of 104 bytes at @base: 16 bytes. */
@@ -146,6 +149,8 @@ int denali_guest_setup(struct denali_vm *vm, const u8 hypercall_insn[3])
 	BUILD_BUG_ON(sizeof(struct denali_regs_disk) != 16);
 	BUILD_BUG_ON(sizeof(struct denali_disk_cqe) != 16);
 	denali_disk_regs_update(vm, regs);
+	BUILD_BUG_ON(offsetof(struct denali_regs, tlb_size) != 2848);
+	regs->tlb_size = vm->vtlb.size;
 	((u64 *)(p + DENALI_REGS_GDT_OFF))[1] = 0x00af9b000000ffffULL;
 	((u64 *)(p + DENALI_REGS_GDT_OFF))[2] = 0x00cf93000000ffffULL;
 	put_tss_desc((u64 *)(p + DENALI_REGS_GDT_OFF) + 3,

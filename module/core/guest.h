@@ -22,7 +22,7 @@ struct denali_npt_fmt;
 #define DENALI_GUEST_CR0	(X86_CR0_PE | X86_CR0_EM | X86_CR0_ET | X86_CR0_NE | \
 				 X86_CR0_WP | X86_CR0_PG)
 #define DENALI_GUEST_CR4	X86_CR4_PAE
-#define DENALI_GUEST_EFER	(EFER_LME | EFER_LMA)
+#define DENALI_GUEST_EFER	(EFER_LME | EFER_LMA | EFER_NX)
 #define DENALI_GUEST_RFLAGS	X86_EFLAGS_FIXED
 
 /* Segment access rights of the entry state, in the VMX format (SDM 24.4.1). */

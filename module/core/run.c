@@ -33,6 +33,7 @@ static void release_cpu_state(struct denali_vm *vm)
 		denali_arch->vcpu_free(vm->vcpu);
 		vm->vcpu = NULL;
 	}
+	denali_vtlb_free(&vm->vtlb);
 	denali_npt_free(&vm->npt);
 }
 
@@ -71,6 +72,8 @@ int denali_run_start(struct denali_vm *vm, const char **why)
 	ret = denali_npt_init(&vm->npt, denali_arch->npt_fmt);
 	if (ret)
 		goto out;
+	denali_vtlb_setup(&vm->vtlb, &vm->npt, denali_arch->npt_tables_writable,
+			  vm->mem.size);
 	ret = denali_guest_setup(vm, denali_arch->hypercall_insn);
 	if (ret)
 		goto err;

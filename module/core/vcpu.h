@@ -71,6 +71,14 @@ struct denali_exit {
  * @irq_injected: set by the backend when it did inject @irq_vector
  * @new_quantum: set by the scheduler when a quantum begins; the backend
  *	refreshes host state it caches for a quantum and clears it
+ * @cr3: the guest's CR3 (the shared tables, or the virtual MMU's)
+ * @cr3_dirty: @cr3 was changed by the host; the backend writes it back
+ *	before the next entry
+ * @tlb_flush: the host changed or removed guest translations: before the
+ *	next entry the backend makes the CPU forget every translation of
+ *	this VM's guest-virtual space (VPID or ASID), and clears it. A VM
+ *	that comes to a CPU where it ran before is flushed there too (its
+ *	tables may have changed in between).
  *
  * Backends embed it in their own state (container_of).
  */
@@ -85,6 +93,9 @@ struct denali_vcpu {
 	u8 irq_vector;
 	bool irq_injected;
 	bool new_quantum;
+	u64 cr3;
+	bool cr3_dirty;
+	bool tlb_flush;
 };
 
 int denali_handle_exit(struct denali_vcpu *vcpu);

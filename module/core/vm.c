@@ -119,6 +119,15 @@ const char *denali_vm_cmdline_invalid(const char *cmdline)
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_vm_cmdline_invalid);
 
+/* Why @size is not an acceptable TLB size (0 stands for the default). */
+const char *denali_vm_tlb_size_invalid(u32 size)
+{
+	if (size && (size < DENALI_TLB_SIZE_MIN || size > DENALI_TLB_SIZE_MAX))
+		return "TLB size must be 16 to 2048 entries";
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_vm_tlb_size_invalid);
+
 /**
  * denali_vm_params_invalid - why VM creation parameters are not acceptable
  * @p: the parameters
@@ -144,6 +153,10 @@ const char *denali_vm_params_invalid(const struct denali_vm_params *p, int *attr
 	if (!why && p->cmdline) {
 		why = denali_vm_cmdline_invalid(p->cmdline);
 		bad = DENALI_A_VM_CMDLINE;
+	}
+	if (!why) {
+		why = denali_vm_tlb_size_invalid(p->tlb_size);
+		bad = DENALI_A_VM_TLB_SIZE;
 	}
 	if (attr)
 		*attr = bad;
@@ -212,6 +225,7 @@ struct denali_vm *denali_vm_create(const struct denali_vm_params *p,
 	denali_console_init(&vm->console);
 	denali_sched_ent_init(vm);
 	denali_disks_init(vm);
+	denali_vtlb_init(&vm->vtlb, p->tlb_size ?: DENALI_TLB_SIZE_DEFAULT);
 
 	mutex_lock(&vms_lock);
 	if (vms_closed) {

@@ -15,6 +15,7 @@
 #include "core/disk.h"
 #include "core/sched.h"
 #include "core/stats.h"
+#include "core/vtlb.h"
 
 struct denali_vcpu;
 struct denali_regs;
@@ -76,6 +77,9 @@ struct denali_vm {
 
 	/* Disks and their completion ring (core/disk.c states the rules). */
 	struct denali_vm_disks disks;
+
+	/* The virtual MMU (core/vtlb.c): only the worker changes it. */
+	struct denali_vtlb vtlb;
 };
 
 struct denali_vm_params {
@@ -84,6 +88,7 @@ struct denali_vm_params {
 	u64 entry;
 	bool has_entry;			/* else no entry point yet */
 	const char *cmdline;		/* NULL: none */
+	u32 tlb_size;			/* 0: DENALI_TLB_SIZE_DEFAULT */
 };
 
 /* Limits, module parameters (see vm.c). */
@@ -94,6 +99,7 @@ const char *denali_vm_name_invalid(const char *name);
 const char *denali_vm_mem_invalid(u64 size, u64 max);
 const char *denali_vm_entry_invalid(u64 entry, u64 mem_size);
 const char *denali_vm_cmdline_invalid(const char *cmdline);
+const char *denali_vm_tlb_size_invalid(u32 size);
 const char *denali_vm_params_invalid(const struct denali_vm_params *p, int *attr);
 
 struct denali_vm *denali_vm_create(const struct denali_vm_params *p,

@@ -34,6 +34,8 @@ enum denali_mcgrp { DENALI_MCGRP_EVENTS_IDX };
 static const struct nla_policy vm_new_policy[DENALI_A_MAX + 1] = {
 	[DENALI_A_VM_NAME] = NAME_POLICY,
 	[DENALI_A_VM_MEM_SIZE] = { .type = NLA_U64 },
+	[DENALI_A_VM_TLB_SIZE] = NLA_POLICY_RANGE(NLA_U32, DENALI_TLB_SIZE_MIN,
+						  DENALI_TLB_SIZE_MAX),
 	[DENALI_A_VM_ENTRY] = { .type = NLA_U64 },
 	[DENALI_A_VM_CMDLINE] = { .type = NLA_NUL_STRING,
 				  .len = DENALI_CMDLINE_MAX - 1 },
@@ -266,6 +268,32 @@ static int put_disks(struct sk_buff *skb, struct denali_vm *vm)
 	return 0;
 }
 
+/* The virtual MMU's attributes (put_vtlb()). */
+#define VTLB_SIZE (3 * nla_total_size(sizeof(u32)) +			\
+		   nla_total_size(sizeof(u8)) +				\
+		   4 * U64_ATTR_SIZE)
+
+/* TLB size, mode, entries and table pages now, and the counters. */
+static int put_vtlb(struct sk_buff *skb, struct denali_vm *vm)
+{
+	const struct denali_vtlb *t = &vm->vtlb;
+
+	if (nla_put_u32(skb, DENALI_A_VM_TLB_SIZE, t->size) ||
+	    nla_put_u8(skb, DENALI_A_VM_VMMU, READ_ONCE(t->on)) ||
+	    nla_put_u32(skb, DENALI_A_VM_TLB_ENTRIES, READ_ONCE(t->used)) ||
+	    nla_put_u32(skb, DENALI_A_VM_TLB_PAGES, READ_ONCE(t->npages)) ||
+	    nla_put_u64_64bit(skb, DENALI_A_VM_TLB_LOADS, READ_ONCE(t->loads),
+			      DENALI_A_PAD) ||
+	    nla_put_u64_64bit(skb, DENALI_A_VM_TLB_FLUSHES, READ_ONCE(t->flushes),
+			      DENALI_A_PAD) ||
+	    nla_put_u64_64bit(skb, DENALI_A_VM_TLB_EVICTIONS, READ_ONCE(t->evictions),
+			      DENALI_A_PAD) ||
+	    nla_put_u64_64bit(skb, DENALI_A_VM_TLB_REFUSED, READ_ONCE(t->refused),
+			      DENALI_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /*
  * The most a VM's message (denali_nl_fill_vm()) can take, after the
  * genetlink header: under a page even with the longest command line,
@@ -290,6 +318,7 @@ VISIBLE_IF_KUNIT size_t denali_nl_vm_msg_size(void)
 	       nla_total_size(CRASH_NAME_ROOM) +		/* CRASH_NAME */
 	       DENALI_NIC_MAX * NIC_NEST_SIZE +			/* VM_NIC */
 	       DENALI_DISK_MAX * DISK_NEST_SIZE +		/* VM_DISK */
+	       VTLB_SIZE +					/* TLB_* */
 	       counters_size();
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_nl_vm_msg_size);
@@ -321,6 +350,7 @@ VISIBLE_IF_KUNIT int denali_nl_fill_vm(struct sk_buff *skb,
 	     nla_put_string(skb, DENALI_A_VM_CMDLINE, vm->cmdline)) ||
 	    (worker >= 0 && nla_put_u32(skb, DENALI_A_VM_WORKER, worker)) ||
 	    put_counters(skb, &st) ||
+	    put_vtlb(skb, vm) ||
 	    put_nics(skb, vm) ||
 	    put_disks(skb, vm)) {
 		genlmsg_cancel(skb, hdr);
@@ -401,6 +431,8 @@ static int vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (attrs[DENALI_A_VM_CMDLINE])
 		p.cmdline = nla_data(attrs[DENALI_A_VM_CMDLINE]);
+	if (attrs[DENALI_A_VM_TLB_SIZE])
+		p.tlb_size = nla_get_u32(attrs[DENALI_A_VM_TLB_SIZE]);
 	why = denali_vm_params_invalid(&p, &bad);
 	if (why) {
 		set_err(info->extack, attrs[bad], why);

@@ -403,6 +403,7 @@ static struct denali_vcpu *svm_vcpu_create(struct denali_vm *vm)
 	svm->vcpu.rip = vm->entry;
 	svm->vcpu.rflags = DENALI_GUEST_RFLAGS;
 	svm->vcpu.regs[DN_RSP] = DENALI_STACK_TOP;
+	svm->vcpu.cr3 = DENALI_PT_GPA;
 	svm->asid_cpu = -1;
 	svm->vmcb = (struct vmcb *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!svm->vmcb) {
@@ -702,6 +703,20 @@ static int svm_vcpu_run(struct denali_vcpu *vcpu)
 		vcpu->rip_dirty = false;
 	}
 	vmcb->save.rax = vcpu->regs[DN_RAX];
+	if (vcpu->cr3_dirty) {
+		/* No VMCB clean bits are ever set: VMRUN reloads CR3. */
+		vmcb->save.cr3 = vcpu->cr3;
+		vcpu->cr3_dirty = false;
+	}
+	/*
+	 * The host changed the guest's tables: a fresh ASID leaves the old
+	 * translations behind, tagged with an ASID this VM no longer has
+	 * (see struct svm_cpu). A VM that moves takes a fresh one anyway.
+	 */
+	if (vcpu->tlb_flush) {
+		svm->asid_cpu = -1;
+		vcpu->tlb_flush = false;
+	}
 	inject_irq(svm);
 
 	local_irq_disable();

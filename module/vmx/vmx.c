@@ -39,7 +39,9 @@
 #define MISC_PREEMPTION_TIMER_RATE	0x1f
 /* IA32_VMX_EPT_VPID_CAP (A.10) */
 #define EPT_CAP_INVEPT_SINGLE	BIT_ULL(25)
+#define VPID_CAP_INVVPID	BIT_ULL(32)
 #define VPID_CAP_INVVPID_SINGLE	BIT_ULL(41)
+#define VPID_CAP_INVVPID_ALL	BIT_ULL(42)
 /* EPTP (24.6.11): write-back paging structures, 4-level walk; A/D flags off. */
 #define EPTP_WB_4LEVEL		(6 | (3 << 3))
 /* EPT entries (28.3.2): read, write, execute; memory type in 5:3 of leaves. */
@@ -95,6 +97,7 @@ struct vcpu_vmx {
 	unsigned long guest_cr2;	/* VT-x does not switch CR2 */
 	u64 host_debugctl;		/* read at quantum start and on a move */
 	bool host_debugctl_valid;
+	bool vpid_stale;		/* moved here: this CPU may hold old translations */
 };
 
 static struct vcpu_vmx *to_vmx(struct denali_vcpu *vcpu)
@@ -250,7 +253,12 @@ static int vmx_setup(void)
 	}
 	/* Interrupts stay pending across the exit and reach Linux when it enables them. */
 	vmx_conf.exit &= ~VM_EXIT_ACK_INTR_ON_EXIT;
-	vmx_conf.vpid = vmx_conf.cpu2 & SECONDARY_EXEC_ENABLE_VPID;
+	/* VPIDs only with INVVPID to flush them, single-context or all-context. */
+	vmx_conf.vpid = (vmx_conf.cpu2 & SECONDARY_EXEC_ENABLE_VPID) &&
+			(cap & VPID_CAP_INVVPID) &&
+			(cap & (VPID_CAP_INVVPID_SINGLE | VPID_CAP_INVVPID_ALL));
+	if (!vmx_conf.vpid)
+		vmx_conf.cpu2 &= ~SECONDARY_EXEC_ENABLE_VPID;
 	/* The preemption timer counts down once every 2^rate TSC ticks (SDM 25.5.1). */
 	rdmsrl(MSR_IA32_VMX_MISC, misc);
 	vmx_conf.quantum_ticks = clamp_t(u64, ((u64)tsc_khz * max(denali_quantum_us, 10U) / 1000) >>
@@ -413,6 +421,7 @@ static int vmx_vcpu_load(struct vcpu_vmx *vmx)
 
 	if (moved) {
 		vmx->host_debugctl_valid = false;
+		vmx->vpid_stale = true;
 		vmclear_anywhere(vmx);
 		local_irq_disable();
 		list_add(&vmx->loaded, this_cpu_ptr(&loaded_vmcss));
@@ -535,6 +544,7 @@ static struct denali_vcpu *vmx_vcpu_create(struct denali_vm *vm)
 	vmx->vcpu.rip = vm->entry;
 	vmx->vcpu.rflags = DENALI_GUEST_RFLAGS;
 	vmx->vcpu.regs[DN_RSP] = DENALI_STACK_TOP;
+	vmx->vcpu.cr3 = DENALI_PT_GPA;
 	vmx->cpu = -1;
 	INIT_LIST_HEAD(&vmx->loaded);
 	vmx->eptp = denali_npt_root(&vm->npt) | EPTP_WB_4LEVEL;
@@ -778,6 +788,21 @@ static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 				     ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
 		vcpu->rip_dirty = false;
 	}
+	if (vcpu->cr3_dirty) {
+		vmcs_writel(GUEST_CR3, vcpu->cr3);
+		vcpu->cr3_dirty = false;
+	}
+	/*
+	 * Translations are tagged with the VPID (and the EPTP), not with
+	 * CR3, and survive VM entries and exits: after the host changed the
+	 * guest's tables, or on a CPU the VM left earlier, forget them here.
+	 * Without a VPID every entry and exit flushes them anyway (SDM 28.3.3.1).
+	 */
+	if ((vcpu->tlb_flush || vmx->vpid_stale) && vmx->vpid)
+		vpid_invalidate(vmx_conf.invvpid_single ? VMX_VPID_EXTENT_SINGLE_CONTEXT :
+				VMX_VPID_EXTENT_ALL_CONTEXT, vmx->vpid);
+	vcpu->tlb_flush = false;
+	vmx->vpid_stale = false;
 	inject_irq(vcpu);
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, vmx_conf.quantum_ticks);
 	vmcs_writel(HOST_CR3, __read_cr3());

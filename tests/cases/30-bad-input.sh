@@ -44,6 +44,39 @@ expect_nl "netlink command line of 512 bytes" EINVAL "." new name:str:a 20:str:$
 expect_nl "netlink command line not NUL-terminated" EINVAL "." new name:str:a 20:hex:6162
 expect_nl "netlink command line with a tab" EINVAL "printable ASCII" new name:str:a 20:hex:61096200
 check_fails "denalictl command line too long exits 2" 2 denalictl create a --cmdline "$cmd512"
+# Attribute 56 is DENALI_A_VM_TLB_SIZE: a u32 of 16 to 2048. Out of range is
+# the policy's ERANGE ("integer out of range"), a wrong width its EINVAL.
+# None of them leaves a VM behind.
+for n in 0 15 2049 0xffffffff; do
+	expect_nl "netlink TLB size $n" ERANGE "out of range" new name:str:tlb$n 56:u32:$n
+	check_fails "netlink TLB size $n leaves no VM" 1 denalictl show tlb$n
+done
+expect_nl "netlink TLB size as a u16" EINVAL "length" new name:str:tlbw2 56:u16:512
+check_fails "netlink TLB size as a u16 leaves no VM" 1 denalictl show tlbw2
+expect_nl "netlink TLB size as a u64" EINVAL "length" new name:str:tlbw8 56:u64:512
+check_fails "netlink TLB size as a u64 leaves no VM" 1 denalictl show tlbw8
+for n in 16 2048; do
+	check_output "netlink TLB size $n taken" "^msg cmd=[0-9]+ .* 56=$n( |$)" nlraw new name:str:tlb$n 56:u32:$n
+	check "netlink TLB size $n VM destroyed" denalictl destroy tlb$n
+done
+check_output "denalictl --tlb 5000 gives a reason" "tlbx: --tlb 5000: a TLB holds 16 to 2048 entries" \
+	denalictl create tlbx --tlb 5000
+check_fails "denalictl --tlb 5000 exits 1" 1 denalictl create tlbx --tlb 5000
+check_fails "denalictl --tlb 5000 leaves no VM" 1 denalictl show tlbx
+check_fails "denalictl --tlb 15 for run exits 1" 1 denalictl run /guests/hello.elf --name tlbr --tlb 15
+check_fails "denalictl --tlb 15 for run leaves no VM" 1 denalictl show tlbr
+check_fails "denalictl --tlb not a number exits 2" 2 denalictl create tlbx --tlb 64k
+check "denalictl create --tlb 64" denalictl create tlb64 --mem 2M --tlb 64
+check_output "show -j has tlb_size 64" '"tlb_size": ?64[,} ]' denalictl show tlb64 -j
+check_output "show has the TLB line" '^tlb: +64 entries, vmmu off, 0 loaded, [0-9]+ table pages, 0 loads, 0 flushes, 0 evictions, 0 refused$' \
+	denalictl show tlb64
+check "denalictl create without --tlb" denalictl create tlbdef --mem 2M
+check_output "the default TLB size is 512" '"tlb_size": ?512[,} ]' denalictl show tlbdef -j
+check_output "show -j has every TLB member" \
+	'"tlb_size":512,"vmmu":false,"tlb_entries":0,"tlb_pages":[0-9]+,"tlb_loads":0,"tlb_flushes":0,"tlb_evictions":0,"tlb_refused":0' \
+	denalictl show tlbdef -j
+check_output "list -j has both TLB sizes" '"tlb_size":64,.*"tlb_size":512,' denalictl list -j
+check "destroy the TLB VMs" sh -c 'denalictl destroy tlb64 && denalictl destroy tlbdef'
 expect_nl "netlink name taken" EEXIST "exists" new name:str:keep
 expect_nl "netlink get without ID or NAME" EINVAL "missing VM ID or NAME" get
 expect_nl "netlink get a VM that does not exist" ENOENT "no such VM" get name:str:nosuch

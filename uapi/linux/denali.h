@@ -133,6 +133,18 @@ enum denali_cmd {
  * @DENALI_A_DISK_FLUSHES: u64, flushes completed
  * @DENALI_A_DISK_ERRORS: u64, requests completed with an error status
  * @DENALI_A_DISK_INFLIGHT: u32, requests queued and not completed now
+ * @DENALI_A_VM_TLB_SIZE: u32, entries of the VM's software-loaded TLB
+ *	(VM_NEW: DENALI_TLB_SIZE_MIN to DENALI_TLB_SIZE_MAX, default
+ *	DENALI_TLB_SIZE_DEFAULT)
+ * @DENALI_A_VM_VMMU: u8, 1 while the VM's virtual MMU is on
+ * @DENALI_A_VM_TLB_ENTRIES: u32, translations loaded now
+ * @DENALI_A_VM_TLB_PAGES: u32, pages the TLB's page tables use now
+ * @DENALI_A_VM_TLB_LOADS: u64, TLB_LOAD calls that installed an entry
+ * @DENALI_A_VM_TLB_FLUSHES: u64, entries removed by TLB_FLUSH and
+ *	TLB_FLUSH_ALL
+ * @DENALI_A_VM_TLB_EVICTIONS: u64, entries replaced because the TLB was full
+ * @DENALI_A_VM_TLB_REFUSED: u64, TLB_LOAD, TLB_FLUSH, TLB_FLUSH_ALL and
+ *	VMMU calls refused with an error
  *
  * DENALI_CMD_STATS also carries the VM counters (QUANTA to HYPERCALLS),
  * summed over every VM the module has run, destroyed ones included.
@@ -194,6 +206,14 @@ enum denali_attr {
 	DENALI_A_DISK_FLUSHES,
 	DENALI_A_DISK_ERRORS,
 	DENALI_A_DISK_INFLIGHT,
+	DENALI_A_VM_TLB_SIZE,
+	DENALI_A_VM_VMMU,
+	DENALI_A_VM_TLB_ENTRIES,
+	DENALI_A_VM_TLB_PAGES,
+	DENALI_A_VM_TLB_LOADS,
+	DENALI_A_VM_TLB_FLUSHES,
+	DENALI_A_VM_TLB_EVICTIONS,
+	DENALI_A_VM_TLB_REFUSED,
 	__DENALI_A_MAX,
 };
 
@@ -228,6 +248,11 @@ enum denali_exit_kind {
 #define DENALI_NIC_MTU_MIN	68
 #define DENALI_NIC_MTU_MAX	1500
 #define DENALI_NIC_RX_QUEUE	256
+
+/* The software-loaded TLB: entries per VM (DENALI_A_VM_TLB_SIZE). */
+#define DENALI_TLB_SIZE_MIN	16
+#define DENALI_TLB_SIZE_MAX	2048
+#define DENALI_TLB_SIZE_DEFAULT	512
 
 /* Lifecycle of a VM. Appended to, never renumbered. */
 enum denali_vm_state {

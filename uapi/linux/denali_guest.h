@@ -22,7 +22,7 @@ typedef int __s32;
 typedef unsigned long long __u64;
 #endif
 
-#define DENALI_GUEST_ABI_VERSION	4
+#define DENALI_GUEST_ABI_VERSION	5
 
 /*
  * Guest-physical layout. The guest runs in 64-bit mode with paging on, its
@@ -34,6 +34,7 @@ typedef unsigned long long __u64;
 #define DENALI_STACK_TOP	0x100000ULL	/* initial RSP; the stack grows down */
 #define DENALI_GUEST_LOAD_MIN	0x100000ULL	/* images load at or above 1 MiB */
 #define DENALI_PT_GPA		0x100000000ULL	/* the shared page tables */
+#define DENALI_VTLB_GPA		0x140000000ULL	/* the virtual MMU's tables (its CR3) */
 
 /*
  * Hypercalls: call the trampoline in the registers page with the number in
@@ -54,6 +55,10 @@ enum denali_hypercall {
 	DENALI_HC_DISK_READ,		/* (disk, block, gpa, tag): queue a 4 KiB read */
 	DENALI_HC_DISK_WRITE,		/* (disk, block, gpa, tag): queue a 4 KiB write */
 	DENALI_HC_DISK_FLUSH,		/* (disk, tag): queue a flush to stable storage */
+	DENALI_HC_VMMU,			/* (mode): DENALI_VMMU_ON or _OFF; returns 0 */
+	DENALI_HC_TLB_LOAD,		/* (va, pa, flags): install one 4 KiB translation */
+	DENALI_HC_TLB_FLUSH,		/* (va): remove the translation of one page */
+	DENALI_HC_TLB_FLUSH_ALL,	/* (flags): remove every translation (but global ones) */
 	__DENALI_HC_MAX,
 };
 
@@ -64,10 +69,12 @@ enum denali_hypercall {
  */
 #define DENALI_EIO		5	/* the host's I/O failed */
 #define DENALI_EAGAIN		11	/* queue full: try again after completions */
+#define DENALI_ENOMEM		12	/* the host is out of memory for it */
 #define DENALI_EFAULT		14	/* a buffer not inside guest memory */
 #define DENALI_ENODEV		19	/* no such device (NIC or disk number) */
 #define DENALI_EINVAL		22	/* bad argument value */
 #define DENALI_ENOSYS		38	/* not implemented yet */
+#define DENALI_ENOSPC		28	/* no room for another global TLB entry */
 #define DENALI_EROFS		30	/* write to a read-only disk */
 #define DENALI_EMSGSIZE		90	/* the buffer is too small for the frame */
 
@@ -149,6 +156,42 @@ enum denali_hypercall {
 
 /* CONSOLE_WRITE takes at most this much at once and returns what it took. */
 #define DENALI_CONSOLE_WRITE_MAX	4096
+
+/*
+ * The virtual MMU (a software-loaded TLB). A VM starts with it off: the
+ * shared identity map above. VMMU(DENALI_VMMU_ON) switches to the VM's
+ * own address space, which holds exactly the translations the guest
+ * loaded with TLB_LOAD(va, pa, flags) and has not flushed or lost to
+ * replacement; VMMU(DENALI_VMMU_OFF) switches back (the loaded entries
+ * stay, for the next VMMU_ON). Entries can be loaded in either mode.
+ *
+ * va and pa are page aligned; va below DENALI_TLB_VA_LIMIT; the page at
+ * pa inside guest memory. An access through no entry, or against an
+ * entry's flags, is a page fault to the guest's IDT (CR2, the usual
+ * error code), with no exit. The TLB holds tlb_size entries (registers
+ * page); a load into a full TLB replaces the entry in the slot a
+ * rotating victim pointer is at, skipping global entries.
+ *
+ * Results: 0, or -DENALI_EINVAL (flags outside DENALI_TLB_FLAGS, a va
+ * or pa not page aligned, a va at or above the limit, a bad mode),
+ * -DENALI_EFAULT (pa not inside guest memory), -DENALI_ENOSPC (a global
+ * load when tlb_size - 1 entries are global already: one entry always
+ * stays replaceable), -DENALI_ENOMEM (the host could not allocate a table).
+ * A refused load installs nothing.
+ */
+#define DENALI_VMMU_OFF		0
+#define DENALI_VMMU_ON		1
+
+#define DENALI_TLB_W		0x1	/* writable */
+#define DENALI_TLB_X		0x2	/* executable (else no-execute) */
+#define DENALI_TLB_USER		0x4	/* reachable from CPL 3 (U/S) */
+#define DENALI_TLB_GLOBAL	0x8	/* never replaced; kept by TLB_FLUSH_ALL(0) */
+#define DENALI_TLB_FLAGS	0xfULL
+
+/* TLB_FLUSH_ALL flags */
+#define DENALI_TLB_FLUSH_GLOBAL	0x1	/* global entries too */
+
+#define DENALI_TLB_VA_LIMIT	0x100000000ULL
 
 /* Offsets inside the registers page. */
 #define DENALI_REGS_GDT_OFF		0xe00	/* the initial GDT (selectors below) */
@@ -275,6 +318,8 @@ struct denali_regs {
 	__u32 cq_tail;
 	__u64 reserved4;
 	struct denali_disk_cqe cq[DENALI_DISK_CQ_SIZE];
+	__u32 tlb_size;
+	__u32 reserved5;
 };
 
 /*

@@ -44,7 +44,7 @@ _denalictl()
 	# Positional arguments already given after the subcommand.
 	for ((i = subidx + 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		--mem | -m | --image | -i | --name | -n | --cmdline | -c | --nic | --disk) ((i++)) ;;
+		--mem | -m | --tlb | --image | -i | --name | -n | --cmdline | -c | --nic | --disk) ((i++)) ;;
 		-*) ;;
 		*) ((nargs++)) ;;
 		esac
@@ -62,6 +62,10 @@ _denalictl()
 			COMPREPLY=($(compgen -W "16M 32M 64M 128M 256M 1G" -- "$cur"))
 			return
 			;;
+		--tlb)
+			COMPREPLY=($(compgen -W "16 64 256 512 1024 2048" -- "$cur"))
+			return
+			;;
 		--cmdline | -c)
 			return
 			;;
@@ -73,7 +77,7 @@ _denalictl()
 			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --image --cmdline --nic --disk --verbose --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --tlb --image --cmdline --nic --disk --verbose --help" -- "$cur"))
 		fi
 		;;
 	nic)
@@ -124,12 +128,16 @@ _denalictl()
 			COMPREPLY=($(compgen -W "16M 32M 64M 128M 256M 1G" -- "$cur"))
 			return
 			;;
+		--tlb)
+			COMPREPLY=($(compgen -W "16 64 256 512 1024 2048" -- "$cur"))
+			return
+			;;
 		--name | -n | --cmdline | -c)
 			return
 			;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--mem --name --cmdline --disk --no-input --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--mem --tlb --name --cmdline --disk --no-input --help" -- "$cur"))
 		elif ((nargs == 0)); then
 			compopt -o filenames 2>/dev/null
 			COMPREPLY=($(compgen -f -- "$cur"))
