@@ -8,6 +8,7 @@
  *   port=P       the port (80)
  *   stats=S      print the counters every S seconds (0: only on "stats")
  *   disk=N       serve the files of the tar archive on disk N (www=N is the same)
+ *   vmmu=1       run on Ilwaco's virtual memory (dn_vm_enable()), for bench/vmmu.sh
  * Console input: "stats" prints the counters, "quit" ends the server.
  *
  * The pages (Documentation/network.rst): /, /index.html, /hello.txt,
@@ -726,6 +727,15 @@ int main(void)
 	if (port <= 0 || port > 65535 || stats < 0 || stats > 86400) {
 		printf("httpd: bad port=%ld or stats=%ld\n", port, stats);
 		return 2;
+	}
+	if (dn_cmdline_int("vmmu", 0)) {
+		int ret = dn_vm_enable();
+
+		if (ret) {
+			printf("httpd: vmmu: %d\n", ret);
+			return 1;
+		}
+		printf("httpd: virtual MMU on, %u global entries\n", dn_vm_pinned());
 	}
 	if (mount_www())
 		return 1;

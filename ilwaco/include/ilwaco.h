@@ -20,6 +20,7 @@
 #define DN_ENODEV (-19) /* no such device */
 #define DN_EISDIR (-21) /* a directory where a file was wanted */
 #define DN_EINVAL (-22) /* bad argument */
+#define DN_ENOSPC (-28) /* no room for another global TLB entry */
 #define DN_EROFS (-30) /* write to a read-only disk */
 #define DN_EMSGSIZE (-90) /* the buffer is too small */
 #define DN_ETIMEDOUT (-110) /* the deadline passed first */
@@ -130,9 +131,12 @@ int dn_irq_register(uint32_t mask, dn_irq_handler_t fn, void *arg);
  * creator does one of these. When main() returns, the VM halts with its
  * value, whatever the other threads are doing.
  *
- * The stacks have no guard pages (the shared page tables cannot have
- * any): a thread that overflows its stack corrupts its neighbour's. The
- * scheduler panics if a thread switches away while past its stack.
+ * Below each stack is a guard page that is never used. In the shared
+ * page tables it is ordinary memory: a thread that overflows its stack
+ * writes there, and then into whatever lies below (its neighbour's
+ * stack); the scheduler panics if a thread switches away while past its
+ * stack. With virtual memory on (dn_vm_enable()), the guard page is not
+ * mapped, and the first access to it ends the VM with "stack overflow".
  *
  * The command line word idle=spin makes the idle loop poll the clock and
  * the pending bits instead of making IDLE hypercalls (for benchmarks).
@@ -322,6 +326,102 @@ long dn_tarfs_read(int fd, uint64_t off, void *buf, size_t len);
  * *@ent, 0 when there are no more, DN_ENOENT if @dir is no directory.
  */
 int dn_tarfs_readdir(const char *dir, unsigned int *cursor, struct dn_tarfs_dirent *ent);
+
+/*
+ * Virtual memory (vm.c), optional: only guests that call dn_vm_enable()
+ * link it. It keeps a page map of its own for virtual addresses below
+ * 4 GiB (4 KiB pages: a physical page and flags) and runs it on Denali's
+ * software-loaded TLB (Documentation/vmmu.rst): a miss, or an access the
+ * loaded entry forbids, is a page fault, in which the library looks the
+ * address up and, if the map allows the access, loads the entry and
+ * returns (a refill: one TLB_LOAD hypercall). Otherwise the VM ends: a
+ * guard page below a thread's stack prints "ilwaco: stack overflow in
+ * thread N (guard page at 0x...)", anything else the exception report;
+ * either halts with DN_HALT_CRASH.
+ *
+ * dn_vm_enable() builds the default map, the identity (virtual =
+ * physical) with permissions: text read-only and executable, rodata
+ * read-only, data, bss, the stacks and the rest of memory writable and
+ * no-execute, the stacks' guard pages and everything above memory not
+ * mapped. Page 0 (the registers page) stays at 0, writable and
+ * no-execute, and is mapped a second time, executable, for the
+ * hypercall trampoline. Hypercalls take guest-physical addresses: a
+ * buffer in the identity map can be passed as it is, one in a page
+ * mapped elsewhere only by its physical address.
+ *
+ * The page fault handler runs on a stack of its own (TSS IST1), and the
+ * pages it needs (page 0, the IDT, its code, stack and page map) are
+ * loaded as global TLB entries, which are never replaced: about ten of
+ * them, so the TLB should hold 32 entries or more. Interrupt handlers
+ * may take page faults. The map has room for DN_VM_LEAVES 4 MiB
+ * stretches mapped page by page (stretches mapped identically, as the
+ * default map's memory, take none); a leaf once used stays in use.
+ */
+#define DN_VM_PAGE 4096UL
+#define DN_VM_LEAVES 32
+
+/* Page flags: readable always; DN_VM_GLOBAL pins the page in the TLB at once, for ever. */
+#define DN_VM_W DENALI_TLB_W
+#define DN_VM_X DENALI_TLB_X
+#define DN_VM_USER DENALI_TLB_USER
+#define DN_VM_GLOBAL DENALI_TLB_GLOBAL
+
+/*
+ * Builds the default map the first time, loads the global entries and
+ * switches the address space on. 0, or DN_ENODEV (a module without a
+ * virtual MMU), DN_EINVAL (no IDT: a bare guest), DN_ENOMEM (the map
+ * does not fit the leaves), DN_ENOSPC (the TLB is too small for the
+ * global entries).
+ */
+int dn_vm_enable(void);
+/* Back to the shared identity map (the page map and the TLB stay, for the next enable); 0. */
+int dn_vm_disable(void);
+/* Whether the address space is on. */
+int dn_vm_enabled(void);
+
+/*
+ * Maps @npages pages from @va to @pa with @flags, replacing what was
+ * there (and its TLB entry), once dn_vm_enable() has built the map.
+ * 0, or DN_EINVAL (unaligned, beyond 4 GiB, bad flags, no map yet),
+ * DN_EFAULT (@pa not inside memory), DN_ENOMEM (out of leaves: nothing
+ * is changed), DN_ENOSPC (a global page does not fit the TLB).
+ */
+int dn_vm_map(uintptr_t va, uint64_t pa, size_t npages, unsigned int flags);
+/* Unmaps @npages pages from @va and flushes their TLB entries: 0 or DN_EINVAL. */
+int dn_vm_unmap(uintptr_t va, size_t npages);
+/* New flags for @npages mapped pages from @va: 0, DN_EINVAL, or DN_ENOENT if one is not mapped. */
+int dn_vm_protect(uintptr_t va, size_t npages, unsigned int flags);
+/* What @va maps to: 0 and *@pa, *@flags, or DN_ENOENT. */
+int dn_vm_lookup(uintptr_t va, uint64_t *pa, unsigned int *flags);
+
+/* Refills (TLB entries loaded in the page fault handler) since boot. */
+uint64_t dn_vm_refills(void);
+/* Global TLB entries the library holds. */
+unsigned int dn_vm_pinned(void);
+/*
+ * Interrupts the page fault handler delivered itself: the module's
+ * interrupt is lost when its frame's stack page is not loaded (the
+ * delivery is a page fault instead), so the handler delivers it once
+ * the page is.
+ */
+uint64_t dn_vm_irq_replays(void);
+
+/*
+ * Probes: try one access, survive a page fault. 0 if the access worked
+ * (after a refill, if the map allows it), else DN_VM_FAULTED with the
+ * page fault's error code (DN_VM_PF_*). A read reads a byte, a write
+ * reads a byte and writes it back unchanged, an exec calls @addr, which
+ * must hold code that returns (a ret instruction) should it run. @addr
+ * must be canonical.
+ */
+#define DN_VM_FAULTED 0x10000
+#define DN_VM_PF_PRESENT 0x1 /* a protection violation (else a miss) */
+#define DN_VM_PF_WRITE 0x2
+#define DN_VM_PF_USER 0x4
+#define DN_VM_PF_FETCH 0x10 /* an instruction fetch */
+int dn_vm_probe_read(const volatile void *addr);
+int dn_vm_probe_write(volatile void *addr);
+int dn_vm_probe_exec(const void *addr);
 
 /* A panic: prints "ilwaco: panic: ..." and halts with DN_HALT_CRASH (rt.c). */
 __attribute__((noreturn, format(printf, 1, 2))) void dn_panic(const char *fmt, ...);

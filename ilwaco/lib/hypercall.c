@@ -1,5 +1,15 @@
 /* Hypercall bindings: one call into the trampoline the module puts in the registers page. */
-#include <ilwaco.h>
+#include "internal.h"
+
+/*
+ * Where the registers page is mapped executable: 0 in the shared identity
+ * map. The virtual-memory module (vm.c) keeps page 0 writable and
+ * no-execute at address 0, and maps it a second time, executable, at
+ * another address, which it puts here before it switches its address
+ * space on. Zero needs no initialisation: hypercalls work from the
+ * first instruction on.
+ */
+uintptr_t dn_hypercall_page;
 
 /*
  * The trampoline holds vmcall (VT-x) or vmmcall (AMD-V) followed by ret, so
@@ -14,7 +24,7 @@ long dn_hypercall(long nr, long a0, long a1, long a2, long a3, long a4)
 	__asm__ volatile("call *%[tramp]"
 			 : "=a"(ret)
 			 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8),
-			   [tramp] "r"(DENALI_REGS_GPA + DENALI_REGS_TRAMPOLINE_OFF)
+			   [tramp] "r"(dn_hypercall_page + DENALI_REGS_TRAMPOLINE_OFF)
 			 : "memory", "cc");
 	return ret;
 }

@@ -25,15 +25,8 @@ struct idt_gate {
 #define IDT_ENTRIES (DN_IRQ_VECTOR + 1)
 static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
 
-extern const uint64_t dn_exc_stubs[32];
 void dn_irq_entry(void);
 void dn_irq_handle(void);
-
-/* What entry.S leaves on the stack for dn_exception(). */
-struct exc_frame {
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;
-};
 
 __attribute__((noreturn)) void dn_exception(struct exc_frame *f);
 
@@ -47,13 +40,13 @@ static struct {
 } handlers[32];
 static uint32_t handled;
 
-static void set_gate(unsigned int vector, uint64_t addr)
+static void set_gate(unsigned int vector, uint64_t addr, unsigned int ist)
 {
 	struct idt_gate *g = &idt[vector];
 
 	g->offset_lo = (uint16_t)addr;
 	g->selector = DENALI_SEL_CODE;
-	g->ist = 0;
+	g->ist = (uint8_t)ist;
 	g->type_attr = GATE_INTERRUPT;
 	g->offset_mid = (uint16_t)(addr >> 16);
 	g->offset_hi = (uint32_t)(addr >> 32);
@@ -70,10 +63,25 @@ void dn_irq_init(void)
 	unsigned int v;
 
 	for (v = 0; v < 32; v++)
-		set_gate(v, dn_exc_stubs[v]);
-	set_gate(DN_IRQ_VECTOR, (uintptr_t)dn_irq_entry);
+		set_gate(v, dn_exc_stubs[v], 0);
+	set_gate(DN_IRQ_VECTOR, (uintptr_t)dn_irq_entry, 0);
 	__asm__ volatile("lidt %0" : : "m"(idtr) : "memory");
 	dn_regs()->irq_vector = DN_IRQ_VECTOR;
+}
+
+/*
+ * With interrupts off, so that the gate is never seen half written. The
+ * CPU reads gates from memory at each delivery: no reload is needed.
+ */
+void dn_irq_set_gate(unsigned int vector, uintptr_t addr, unsigned int ist)
+{
+	uint64_t rflags;
+
+	if (vector >= IDT_ENTRIES)
+		return;
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(rflags) : : "memory");
+	set_gate(vector, addr, ist);
+	__asm__ volatile("pushq %0; popfq" : : "r"(rflags) : "memory", "cc");
 }
 
 /*
@@ -159,16 +167,24 @@ int dn_irq_have_handlers(void)
 }
 
 /*
- * Any exception is fatal: report it and halt. An exception while
+ * Any exception is fatal (but for the page faults of vm.c, which refills
+ * its TLB in them): report it and halt. An exception while
  * reporting one (printf on a broken stack, say) halts without a word
  * rather than recursing into a triple fault.
  */
 void dn_exception(struct exc_frame *f)
 {
-	static int reporting;
 	uint64_t cr2;
 
 	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	dn_exception_report(f, cr2);
+}
+
+/* CR2 comes from the caller, which read it before anything could fault again. */
+void dn_exception_report(const struct exc_frame *f, uint64_t cr2)
+{
+	static int reporting;
+
 	if (reporting++)
 		dn_halt(DN_HALT_CRASH);
 	printf("ilwaco: exception %lu error 0x%lx at rip 0x%lx cr2 0x%lx\n",

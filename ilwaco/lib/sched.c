@@ -41,20 +41,35 @@ struct dn_thread {
 	struct dn_waitq joiners;
 };
 
-/* Thread 0 is main() on the boot stack; thread i > 0 runs on stacks[i]. */
+/* Thread 0 is main() on the boot stack; thread i > 0 runs on stack_base(i). */
 static struct dn_thread threads[DN_THREAD_MAX];
 static struct dn_thread *current;
 static struct dn_waitq runq;
 
 /*
- * Page-aligned, so that a thread using only the top of its stack makes
- * only that page resident; in their own section, which ilwaco.ld puts after
- * the variables of .bss, so that its alignment leaves no gap among them.
- * stacks[0] is never used: below thread 1's stack it keeps an overflow
- * off the library's variables, at no cost (untouched memory is free).
+ * Thread i > 0 runs on stacks[i - 1].stack, above a guard page it never
+ * uses. Untouched memory is free, so the guard costs address space only;
+ * it keeps an overflow off the memory below (the library's variables
+ * under thread 1), and where vm.c runs, the guard is not mapped at all,
+ * so that an overflow faults at once. Page-aligned, so that a thread
+ * using only the top of its stack makes only that page resident; in
+ * their own section, which ilwaco.ld puts after the variables of .bss,
+ * so that its alignment leaves no gap among them.
  */
-static uint8_t stacks[DN_THREAD_MAX][DN_THREAD_STACK_SIZE]
-	__attribute__((section(".bss.stacks"), aligned(4096)));
+#define GUARD_SIZE 4096
+
+static struct {
+	uint8_t guard[GUARD_SIZE];
+	uint8_t stack[DN_THREAD_STACK_SIZE];
+} stacks[DN_THREAD_MAX - 1] __attribute__((section(".bss.stacks"), aligned(4096)));
+
+/* The boot stack (thread 0) runs down from DENALI_STACK_TOP to its guard, above page 0. */
+#define BOOT_STACK_GUARD (DENALI_REGS_GPA + GUARD_SIZE)
+
+static uint8_t *stack_base(int i)
+{
+	return stacks[i - 1].stack;
+}
 
 /* Interrupt bits that arrived with nobody waiting for them. */
 static uint32_t latched;
@@ -245,18 +260,26 @@ static struct dn_thread *pick_next(void)
 }
 
 /*
- * No guard pages (the page tables are shared and read-only to the
- * guest), so an overflow is caught late, if at all: when the thread
- * that overflowed switches away while still below its stack, before
- * the damage it did to its neighbour's stack comes to light.
+ * In the shared page tables the guard pages are ordinary memory, so an
+ * overflow is caught late, if at all: when the thread that overflowed
+ * switches away while still below its stack, before the damage it did
+ * comes to light. (With vm.c, the guard page's fault catches it first.)
  */
 static void check_stack(struct dn_thread *t)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
 	int i = (int)(t - threads);
 
-	if (i && (sp < (uintptr_t)stacks[i] || sp > (uintptr_t)stacks[i] + DN_THREAD_STACK_SIZE))
+	if (i &&
+	    (sp < (uintptr_t)stack_base(i) || sp > (uintptr_t)stack_base(i) + DN_THREAD_STACK_SIZE))
 		dn_panic("thread %d overflowed its stack (rsp 0x%lx)", i, (unsigned long)sp);
+}
+
+uintptr_t dn_sched_stack_guard(int tid)
+{
+	if (tid < 0 || tid >= DN_THREAD_MAX)
+		return 0;
+	return tid ? (uintptr_t)stacks[tid - 1].guard : BOOT_STACK_GUARD;
 }
 
 /*
@@ -356,7 +379,7 @@ int dn_thread_create(dn_thread_fn fn, void *arg)
 	 * return address for thread_start itself, which never returns, so
 	 * that it starts with RSP + 8 16-byte aligned, as after a call.
 	 */
-	sp = (uint64_t *)(stacks[i] + DN_THREAD_STACK_SIZE);
+	sp = (uint64_t *)(stack_base(i) + DN_THREAD_STACK_SIZE);
 	*--sp = 0;
 	*--sp = (uintptr_t)thread_start;
 	sp -= 6;

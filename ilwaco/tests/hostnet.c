@@ -169,6 +169,17 @@ int dn_cmdline_str(const char *key, char *buf, size_t size)
 	return (int)len;
 }
 
+/* A Linux process has no virtual MMU of Denali's to switch on (httpd's vmmu=1). */
+int dn_vm_enable(void)
+{
+	return DN_ENODEV;
+}
+
+unsigned int dn_vm_pinned(void)
+{
+	return 0;
+}
+
 unsigned int dn_nic_mtu(unsigned int nic)
 {
 	return nic == 0 && tap >= 0 ? 1500 : 0;
