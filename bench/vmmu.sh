@@ -15,17 +15,6 @@ vmx) TLBS="64 512" ROUNDS=2 WINDOW=20 CONNS=4 ;;
 esac
 PAGE=/hello.txt
 
-# num NAME KEY: a number of "show NAME -j".
-num() {
-	denalictl show "$1" -j | sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" | head -n 1
-}
-# hc NAME CALL NUMBER: the VM's count of one hypercall (by name, or by number if unnamed).
-hc() {
-	local n
-	n=$(denalictl show "$1" -j | sed -n 's/.*"hypercalls":{\([^}]*\)}.*/\1/p' | tr ',' '\n' |
-		sed -n "s/^\"\\($2\\|$3\\)\": *\\([0-9]*\\)\$/\\2/p" | head -n 1)
-	echo "${n:-0}"
-}
 # exits NAME: every VM exit of the VM, all kinds.
 exits() {
 	denalictl show "$1" -j | sed -n 's/.*"exits":{\([^}]*\)}.*/\1/p' | tr ',' '\n' |
@@ -41,8 +30,8 @@ walk() {
 	wait_for 1200 vm_ended w
 	line=$(denalictl console w --no-input < /dev/null | grep '^vmtest: walk')
 	[ "$(vm_field w exit_code)" = 0 ] && [ -n "$line" ] || { denalictl console w; return 1; }
-	echo "$line" | awk -v tlb="$tlb" -v pages="$pages" -v loads="$(hc w tlb_load 12)" \
-		-v npf="$(hc w npf npf)" -v all="$(exits w)" '{
+	echo "$line" | awk -v tlb="$tlb" -v pages="$pages" -v loads="$(vm_hypercalls w tlb_load 12)" \
+		-v npf="$(vm_hypercalls w npf npf)" -v all="$(exits w)" '{
 		for (i = 1; i <= NF; i++) {
 			if ($(i + 1) == "cycles/access,") { if (off == "") off = $i; else on = $i }
 			if ($i == "refills") refills = $(i + 1) + 0
@@ -57,9 +46,9 @@ walk() {
 # web_one LABEL ADDR VM: one httpload window against one server, one line.
 web_one() {
 	local label=$1 a=$2 vm=$3 e0 e1 l0 l1 line req rps
-	e0=$(exits "$vm") l0=$(num "$vm" tlb_loads)
+	e0=$(exits "$vm") l0=$(vm_num "$vm" tlb_loads)
 	line=$(httpload -q -t "$WINDOW" -p "$PAGE" -c "$CONNS" "$a")
-	e1=$(exits "$vm") l1=$(num "$vm" tlb_loads)
+	e1=$(exits "$vm") l1=$(vm_num "$vm" tlb_loads)
 	req=$(echo "$line" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
 	rps=$(echo "$line" | sed -n 's/.*rps=\([0-9.]*\).*/\1/p')
 	awk -v l="$label" -v r="${req:-0}" -v rps="${rps:-0}" -v e=$((e1 - e0)) \
@@ -93,7 +82,7 @@ for a in 10.0.0.11 10.0.0.12; do
 		{ echo "bench: $a does not answer"; exit 1; }
 done
 echo "bench vmmu: httpd (lwIP), one NIC each on a Linux bridge, page $PAGE, $CONNS keep-alive" \
-	"connections, $WINDOW s per line, default TLB ($(num webon tlb_size) entries);" \
+	"connections, $WINDOW s per line, default TLB ($(vm_num webon tlb_size) entries);" \
 	"$(denalictl console webon --no-input < /dev/null | grep 'virtual MMU on')"
 echo "columns: MMU, requests, requests/s, VM exits/request, TLB loads/request"
 web_one "off" 10.0.0.11 weboff

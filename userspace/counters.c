@@ -125,10 +125,7 @@ const char *format_duration(uint64_t ns, char *buf, size_t len)
 /* A counter for text output: its value, or "-" when the kernel did not send it. */
 static const char *num(const struct counters *c, enum counter i, char *buf, size_t len)
 {
-	if (!c->has[i])
-		return "-";
-	snprintf(buf, len, "%llu", (unsigned long long)c->val[i]);
-	return buf;
+	return text_num(c->has[i], c->val[i], buf, len);
 }
 
 /* "1255 (external 1200, hypercall 40, npf 15)": the total, then the nonzero counts. */

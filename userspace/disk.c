@@ -370,14 +370,6 @@ void disks_free(struct vm_info *vm)
 	vm->ndisks = 0;
 }
 
-static const char *num(bool has, uint64_t val, char *buf, size_t len)
-{
-	if (!has)
-		return "-";
-	snprintf(buf, len, "%llu", (unsigned long long)val);
-	return buf;
-}
-
 /* A path for a terminal: control characters as '?', as ls -q shows them. */
 static void print_path(const char *path)
 {
@@ -405,11 +397,11 @@ void disk_print(const struct disk_info *disk, int width)
 		printf(" - blocks");
 	printf(" %s, %s reads, %s writes, %s flushes, %s errors, %s in flight\n",
 	       disk->has_ro ? (disk->ro ? "ro" : "rw") : "-",
-	       num(disk->has_reads, disk->reads, a, sizeof(a)),
-	       num(disk->has_writes, disk->writes, b, sizeof(b)),
-	       num(disk->has_flushes, disk->flushes, c, sizeof(c)),
-	       num(disk->has_errors, disk->errors, d, sizeof(d)),
-	       num(disk->has_inflight, disk->inflight, e, sizeof(e)));
+	       text_num(disk->has_reads, disk->reads, a, sizeof(a)),
+	       text_num(disk->has_writes, disk->writes, b, sizeof(b)),
+	       text_num(disk->has_flushes, disk->flushes, c, sizeof(c)),
+	       text_num(disk->has_errors, disk->errors, d, sizeof(d)),
+	       text_num(disk->has_inflight, disk->inflight, e, sizeof(e)));
 }
 
 /*

@@ -336,14 +336,6 @@ static void print_desc(const struct nic_info *nic)
 		printf(" master ifindex %u", nic->master);
 }
 
-static const char *num(bool has, uint64_t val, char *buf, size_t len)
-{
-	if (!has)
-		return "-";
-	snprintf(buf, len, "%llu", (unsigned long long)val);
-	return buf;
-}
-
 /*
  * One line of show for a NIC, its label padded to width:
  * "nic 0:      dnl0 02:00:00:00:00:01 mtu 1500 master br0, 0 rx queued, 0 tx rejected, 0 rx dropped".
@@ -356,9 +348,9 @@ void nic_print(const struct nic_info *nic, int width)
 	printf("%-*s", width, label);
 	print_desc(nic);
 	printf(", %s rx queued, %s tx rejected, %s rx dropped\n",
-	       num(nic->has_rx_queued, nic->rx_queued, a, sizeof(a)),
-	       num(nic->has_tx_rejected, nic->tx_rejected, b, sizeof(b)),
-	       num(nic->has_rx_dropped, nic->rx_dropped, c, sizeof(c)));
+	       text_num(nic->has_rx_queued, nic->rx_queued, a, sizeof(a)),
+	       text_num(nic->has_tx_rejected, nic->tx_rejected, b, sizeof(b)),
+	       text_num(nic->has_rx_dropped, nic->rx_dropped, c, sizeof(c)));
 }
 
 /* A string member after a comma: ,"key":"s", or ,"key":null when s is NULL. */

@@ -160,6 +160,15 @@ void json_num(const char *key, bool has, uint64_t val)
 		printf("null");
 }
 
+/* A number for text output in @buf, or "-" when the kernel did not send it. */
+const char *text_num(bool has, uint64_t val, char *buf, size_t len)
+{
+	if (!has)
+		return "-";
+	snprintf(buf, len, "%llu", (unsigned long long)val);
+	return buf;
+}
+
 /* One line on stderr: "denalictl: OBJECT: REASON". */
 void err_msg(const char *object, const char *fmt, ...)
 {

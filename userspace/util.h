@@ -24,6 +24,7 @@ const char *vm_state_name(uint32_t state, char *buf, size_t len);
 
 void json_string(FILE *f, const char *s);
 void json_num(const char *key, bool has, uint64_t val);
+const char *text_num(bool has, uint64_t val, char *buf, size_t len);
 
 void err_msg(const char *object, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_errno(const char *object, int errnum);

@@ -311,15 +311,6 @@ void vm_json_tlb(const struct vm_info *vm)
 	json_num("tlb_refused", t->has_refused, t->refused);
 }
 
-/* A number for text output, or "-" when the kernel did not send it. */
-static const char *tlb_num(bool has, uint64_t val, char *buf, size_t len)
-{
-	if (!has)
-		return "-";
-	snprintf(buf, len, "%llu", (unsigned long long)val);
-	return buf;
-}
-
 /*
  * show's "tlb:" line, label padded to width: "512 entries, vmmu off, 37
  * loaded, 8 table pages, 40 loads, 3 flushes, 0 evictions, 1 refused".
@@ -337,10 +328,10 @@ void vm_print_tlb(const struct vm_info *vm, int width)
 		mode = t->vmmu ? "on" : "off";
 	printf("%-*s%u entries, vmmu %s, %s loaded, %s table pages, %s loads, %s flushes, "
 	       "%s evictions, %s refused\n",
-	       width, "tlb:", t->size, mode, tlb_num(t->has_entries, t->entries, e, sizeof(e)),
-	       tlb_num(t->has_pages, t->pages, p, sizeof(p)),
-	       tlb_num(t->has_loads, t->loads, l, sizeof(l)),
-	       tlb_num(t->has_flushes, t->flushes, f, sizeof(f)),
-	       tlb_num(t->has_evictions, t->evictions, v, sizeof(v)),
-	       tlb_num(t->has_refused, t->refused, r, sizeof(r)));
+	       width, "tlb:", t->size, mode, text_num(t->has_entries, t->entries, e, sizeof(e)),
+	       text_num(t->has_pages, t->pages, p, sizeof(p)),
+	       text_num(t->has_loads, t->loads, l, sizeof(l)),
+	       text_num(t->has_flushes, t->flushes, f, sizeof(f)),
+	       text_num(t->has_evictions, t->evictions, v, sizeof(v)),
+	       text_num(t->has_refused, t->refused, r, sizeof(r)));
 }

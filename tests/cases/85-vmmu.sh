@@ -23,17 +23,6 @@ console_of() {
 	denalictl console "$1" --no-input </dev/null 2>/dev/null >> "$D/$1.con"
 	cat "$D/$1.con"
 }
-# num NAME KEY: a number of "show NAME -j" (the last member of that name).
-num() {
-	denalictl show "$1" -j | sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" | head -n 1
-}
-# TLB_LOAD hypercalls the VM made ("tlb_load", or its number if unnamed).
-tlb_load_calls() {
-	local n
-	n=$(denalictl show "$1" -j | sed -n 's/.*"hypercalls":{\([^}]*\)}.*/\1/p' | tr ',' '\n' |
-		sed -n 's/^"\(tlb_load\|12\)": *\([0-9]*\)$/\2/p' | head -n 1)
-	echo "${n:-0}"
-}
 halted_with() { # NAME CODE
 	[ "$(vm_field "$1" state)" = halted ] && [ "$(vm_field "$1" exit_code)" = "$2" ]
 }
@@ -68,16 +57,16 @@ counters() {
 	local name=$1 size=$2 refills loads pages
 	denalictl show "$name" -j | tr ',' '\n' | grep -E '"(tlb_|vmmu)' | sed 's/^/  | /'
 	refills=$(sed -n 's/^vmtest: refills \([0-9]*\) in all$/\1/p' "$D/$name.con")
-	loads=$(num "$name" tlb_loads)
-	pages=$(num "$name" tlb_pages)
-	expect_eq "$name tlb_size is $size" "$(num "$name" tlb_size)" "$size"
+	loads=$(vm_num "$name" tlb_loads)
+	pages=$(vm_num "$name" tlb_pages)
+	expect_eq "$name tlb_size is $size" "$(vm_num "$name" tlb_size)" "$size"
 	expect_ge "$name made refills" "$refills" 1
 	expect_ge "$name tlb_loads >= refills" "$loads" "${refills:-1}"
-	expect_ge "$name one TLB_LOAD exit per load" "$(tlb_load_calls "$name")" "${loads:-1}"
-	expect_ge "$name tlb_evictions > 0" "$(num "$name" tlb_evictions)" 1
-	expect_ge "$name tlb_flushes > 0" "$(num "$name" tlb_flushes)" 1
-	expect_ge "$name tlb_refused counts the refusals" "$(num "$name" tlb_refused)" 10
-	expect_ge "$name tlb_entries <= tlb_size" "$size" "$(num "$name" tlb_entries)"
+	expect_ge "$name one TLB_LOAD exit per load" "$(vm_hypercalls "$name" tlb_load 12)" "${loads:-1}"
+	expect_ge "$name tlb_evictions > 0" "$(vm_num "$name" tlb_evictions)" 1
+	expect_ge "$name tlb_flushes > 0" "$(vm_num "$name" tlb_flushes)" 1
+	expect_ge "$name tlb_refused counts the refusals" "$(vm_num "$name" tlb_refused)" 10
+	expect_ge "$name tlb_entries <= tlb_size" "$size" "$(vm_num "$name" tlb_entries)"
 	expect_ge "$name tlb_pages <= tlb_size + 6" "$((size + 6))" "${pages:-99999}"
 }
 
@@ -116,7 +105,7 @@ check_output "bad-tlbload's refusals are as documented" \
 	'^bad-tlbload: [0-9]+ refused as documented, 0 wrong$' cat "$D/badload.con"
 check_output "bad-tlbload got as far as its attack" '^bad-tlbload: about to ' cat "$D/badload.con"
 check "bad-tlbload did not survive" sh -c "! grep -q survived $D/badload.con"
-expect_ge "bad-tlbload's refusals are counted" "$(num badload tlb_refused)" 20
+expect_ge "bad-tlbload's refusals are counted" "$(vm_num badload tlb_refused)" 20
 check "destroy bad-tlbload" denalictl destroy badload
 
 # --- bad-tlbflood beside a neighbour ----------------------------------------------------
@@ -130,12 +119,12 @@ check "start bad-tlbflood" denalictl start flood
 most=0
 i=0
 while [ "$(vm_field flood state)" = running ] && [ $i -lt 3000 ]; do
-	p=$(num flood tlb_pages)
+	p=$(vm_num flood tlb_pages)
 	[ -n "$p" ] && [ "$p" -gt "$most" ] && most=$p
 	sleep 0.2
 	i=$((i + 1))
 done
-p=$(num flood tlb_pages)
+p=$(vm_num flood tlb_pages)
 [ -n "$p" ] && [ "$p" -gt "$most" ] && most=$p
 console_of flood | sed 's/^/  | /'
 check "bad-tlbflood halts with 0" halted_with flood 0
@@ -149,7 +138,7 @@ check_output "a TLB of globals still takes loads" \
 	'^bad-tlbflood: 1000 loads into a TLB of globals: 1000 ok$' cat "$D/flood.con"
 check_output "bad-tlbflood got to its end" '^bad-tlbflood: done$' cat "$D/flood.con"
 expect_ge "its table pages stayed <= tlb_size + 6 (most seen: $most)" $((FLOOD_TLB + 6)) "$most"
-expect_ge "its evictions are counted" "$(num flood tlb_evictions)" 1000
+expect_ge "its evictions are counted" "$(vm_num flood tlb_evictions)" 1000
 wait_for 300 vm_ended nb
 console_of nb | tail -n 2 | sed 's/^/  | /'
 check "the neighbour halts with 0" halted_with nb 0
@@ -164,7 +153,7 @@ for n in 0 15 2049 5000; do
 done
 for n in 16 2048; do
 	check "create --tlb $n" denalictl create t$n --image /guests/hello.elf --tlb $n
-	expect_eq "t$n tlb_size" "$(num t$n tlb_size)" $n
+	expect_eq "t$n tlb_size" "$(vm_num t$n tlb_size)" $n
 	check "destroy t$n" denalictl destroy t$n
 done
 

@@ -269,6 +269,20 @@ vm_field() {
 	denalictl show "$1" -j | sed -n "s/.*\"$2\":\"*\([^\",}]*\).*/\1/p"
 }
 
+# vm_num NAME KEY: a number of "denalictl show NAME -j" (the last member of that name).
+vm_num() {
+	denalictl show "$1" -j | sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" | head -n 1
+}
+
+# vm_hypercalls NAME CALL NUMBER: the VM's count of one hypercall, by name
+# (or by number, for a call denalictl has no name for); 0 if none.
+vm_hypercalls() {
+	local n
+	n=$(denalictl show "$1" -j | sed -n 's/.*"hypercalls":{\([^}]*\)}.*/\1/p' | tr ',' '\n' |
+		sed -n "s/^\"\\($2\\|$3\\)\": *\\([0-9]*\\)\$/\\2/p" | head -n 1)
+	echo "${n:-0}"
+}
+
 # vm_ended NAME: true once the VM no longer runs (halted, crashed or stopped).
 vm_ended() {
 	case "$(vm_field "$1" state)" in
