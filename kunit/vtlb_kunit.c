@@ -277,18 +277,42 @@ static u32 count_leaves(struct denali_vtlb *t)
 	return n;
 }
 
-/* A hostile guest's storm of loads and flushes keeps every bound. */
+#define FLOOD_SIZE	32
+
+/* The va and leaf of every loaded entry, from the slots. */
+static u32 snapshot(struct denali_vtlb *t, u64 *va, u64 *leaf)
+{
+	u32 s, n = 0;
+
+	for (s = 0; t->slot && s < t->size; s++) {
+		if (!(t->slot[s] & DENALI_VTLB_SLOT_USED))
+			continue;
+		va[n] = t->slot[s] & PAGE_MASK;
+		leaf[n] = denali_vtlb_lookup(t, va[n]);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A hostile guest's storm of loads and flushes keeps every bound, and
+ * every call that removed or changed a translation the CPU may hold
+ * said so (the flush the backend then does is what keeps the guest from
+ * using it again).
+ */
 static void flood_test(struct kunit *test)
 {
-	struct denali_vtlb *t = new_tlb(test, 32);
+	struct denali_vtlb *t = new_tlb(test, FLOOD_SIZE);
+	u64 va_before[FLOOD_SIZE], leaf_before[FLOOD_SIZE];
 	bool stale;
-	u32 i;
+	u32 i, j, n;
 
 	for (i = 0; i < 20000; i++) {
 		u32 r = get_random_u32();
 		u64 va = ((u64)(r & 0xfffff)) << 12;
 		u64 pa = ((u64)(get_random_u32() % (MEM >> PAGE_SHIFT))) << PAGE_SHIFT;
 
+		n = snapshot(t, va_before, leaf_before);
 		stale = false;
 		switch (r >> 28) {
 		case 0:
@@ -302,9 +326,14 @@ static void flood_test(struct kunit *test)
 			denali_vtlb_load(t, va, pa, (r >> 20) & 0x1f, &stale);
 			break;
 		}
-		KUNIT_ASSERT_LE(test, t->used, 32U);
-		KUNIT_ASSERT_LT(test, t->nglobal, 32U);
-		KUNIT_ASSERT_LE(test, t->npages, 32U + DENALI_VTLB_BASE_PAGES);
+		KUNIT_ASSERT_LE(test, t->used, (u32)FLOOD_SIZE);
+		KUNIT_ASSERT_LT(test, t->nglobal, (u32)FLOOD_SIZE);
+		KUNIT_ASSERT_LE(test, t->npages, (u32)FLOOD_SIZE + DENALI_VTLB_BASE_PAGES);
+		if (t->slot)
+			KUNIT_ASSERT_EQ(test, t->used + t->nfree_slot, (u32)FLOOD_SIZE);
+		for (j = 0; j < n && !stale; j++)
+			KUNIT_ASSERT_EQ_MSG(test, denali_vtlb_lookup(t, va_before[j]),
+					    leaf_before[j], "0x%llx changed", va_before[j]);
 	}
 	KUNIT_EXPECT_EQ(test, count_leaves(t), t->used);
 	KUNIT_EXPECT_GT(test, t->evictions, 0ULL);

@@ -66,6 +66,12 @@ int denali_arch_init(void)
 	ret = denali_arch->probe();
 	if (ret)
 		goto err_probe;
+	/* Guests run with EFER.NXE (guest ABI 5), which a CPU without NX refuses. */
+	if (!boot_cpu_has(X86_FEATURE_NX)) {
+		pr_err("%s without no-execute pages (NX): not loading\n", denali_arch->vendor);
+		ret = -ENODEV;
+		goto err_probe;
+	}
 
 	cpus_read_lock();
 	on_each_cpu(check_in_use, &busy, 1);

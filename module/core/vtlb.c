@@ -27,8 +27,7 @@
 #define PTE_TABLE		(DENALI_VTLB_PTE_P | DENALI_VTLB_PTE_W | \
 				 DENALI_VTLB_PTE_US | DENALI_VTLB_PTE_A)
 
-/* @slot entries: the va, the DENALI_TLB_* flags, and this bit. */
-#define SLOT_USED		BIT_ULL(4)
+#define SLOT_USED		DENALI_VTLB_SLOT_USED
 #define SLOT_FLAGS		DENALI_TLB_FLAGS
 
 #define ENTRIES			512
@@ -130,7 +129,8 @@ static int new_table(struct denali_vtlb *t)
 		return ret == -EEXIST ? -EIO : ret;
 	}
 	t->page[t->npages] = p;
-	return t->npages++;
+	WRITE_ONCE(t->npages, t->npages + 1);
+	return t->npages - 1;
 }
 
 /*
@@ -195,13 +195,13 @@ void denali_vtlb_free(struct denali_vtlb *t)
 	t->free_pt = NULL;
 	t->free_slot = NULL;
 	t->slot = NULL;
-	t->npages = 0;
+	WRITE_ONCE(t->npages, 0);
 	t->nfree_pt = 0;
 	t->nfree_slot = 0;
-	t->used = 0;
+	WRITE_ONCE(t->used, 0);
 	t->nglobal = 0;
 	t->hand = 0;
-	t->on = false;
+	WRITE_ONCE(t->on, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_vtlb_free);
 
@@ -303,7 +303,9 @@ static const char *load_invalid(const struct denali_vtlb *t, u64 va, u64 pa,
  * A va that is loaded already gets the new translation in its slot.
  * Otherwise a free slot takes it, or, when the TLB is full, the entry
  * the hand points at is replaced (evict()). Returns 0 or -EINVAL,
- * -EFAULT, -ENOSPC, -ENOMEM; a refused load changes no translation.
+ * -EFAULT, -ENOSPC, -ENOMEM. A refused load installs nothing; only
+ * -ENOMEM may come after the replacement that made room (which can be
+ * what freed the table the load needed), so one entry may be gone then.
  */
 int denali_vtlb_load(struct denali_vtlb *t, u64 va, u64 pa, u64 flags, bool *stale)
 {

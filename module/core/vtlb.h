@@ -84,6 +84,9 @@ u64 denali_vtlb_lookup(struct denali_vtlb *t, u64 va);
 u64 denali_vtlb_cr3(const struct denali_vtlb *t);
 bool denali_gpa_is_vtlb(u64 gpa);
 
+/* A used slot: the entry's va | DENALI_TLB_* flags | this bit. */
+#define DENALI_VTLB_SLOT_USED	BIT_ULL(4)
+
 /* Bits of a leaf entry (the x86-64 4 KiB PTE format), for KUnit. */
 #define DENALI_VTLB_PTE_P	BIT_ULL(0)
 #define DENALI_VTLB_PTE_W	BIT_ULL(1)

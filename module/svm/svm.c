@@ -709,11 +709,13 @@ static int svm_vcpu_run(struct denali_vcpu *vcpu)
 		vcpu->cr3_dirty = false;
 	}
 	/*
-	 * The host changed the guest's tables: a fresh ASID leaves the old
-	 * translations behind, tagged with an ASID this VM no longer has
-	 * (see struct svm_cpu). A VM that moves takes a fresh one anyway.
+	 * The host changed the guest's tables. With FlushByAsid the VMRUN
+	 * below flushes this ASID (TLB_CONTROL 3); without, a fresh ASID
+	 * leaves the old translations behind, tagged with an ASID this VM no
+	 * longer has (see struct svm_cpu). A VM that moves takes a fresh
+	 * ASID anyway.
 	 */
-	if (vcpu->tlb_flush) {
+	if (vcpu->tlb_flush && !boot_cpu_has(X86_FEATURE_FLUSHBYASID)) {
 		svm->asid_cpu = -1;
 		vcpu->tlb_flush = false;
 	}
@@ -734,7 +736,9 @@ static int svm_vcpu_run(struct denali_vcpu *vcpu)
 	assign_asid(svm, sc, smp_processor_id());
 	vmcb->control.asid = svm->asid;
 	vmcb->control.tlb_ctl = sc->flush_all ? TLB_CONTROL_FLUSH_ALL_ASID :
-						TLB_CONTROL_DO_NOTHING;
+				vcpu->tlb_flush ? TLB_CONTROL_FLUSH_ASID :
+						  TLB_CONTROL_DO_NOTHING;
+	vcpu->tlb_flush = false;
 	get_debugreg(dr7, 7);
 	rdmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
 	if (debugctl)

@@ -39,6 +39,7 @@
 #define MISC_PREEMPTION_TIMER_RATE	0x1f
 /* IA32_VMX_EPT_VPID_CAP (A.10) */
 #define EPT_CAP_INVEPT_SINGLE	BIT_ULL(25)
+#define EPT_CAP_INVEPT_GLOBAL	BIT_ULL(26)
 #define VPID_CAP_INVVPID	BIT_ULL(32)
 #define VPID_CAP_INVVPID_SINGLE	BIT_ULL(41)
 #define VPID_CAP_INVVPID_ALL	BIT_ULL(42)
@@ -73,7 +74,7 @@ static struct {
 	u32 revision;
 	u32 pin, cpu, cpu2, exit, entry;
 	u32 quantum_ticks;		/* VMX preemption timer value per entry */
-	bool vpid, invept_single, invvpid_single;
+	bool vpid, invept_single, invept_global, invvpid_single;
 	void *msr_bitmap;		/* all ones: every RDMSR/WRMSR exits */
 } vmx_conf;
 
@@ -264,6 +265,7 @@ static int vmx_setup(void)
 	vmx_conf.quantum_ticks = clamp_t(u64, ((u64)tsc_khz * max(denali_quantum_us, 10U) / 1000) >>
 					 (misc & MISC_PREEMPTION_TIMER_RATE), 1000, U32_MAX);
 	vmx_conf.invept_single = cap & EPT_CAP_INVEPT_SINGLE;
+	vmx_conf.invept_global = cap & EPT_CAP_INVEPT_GLOBAL;
 	vmx_conf.invvpid_single = cap & VPID_CAP_INVVPID_SINGLE;
 
 	vmx_conf.msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
@@ -324,6 +326,13 @@ static int vmx_cpu_enable(void)
 		return -EIO;
 	}
 	this_cpu_write(vmx_on, true);
+	/*
+	 * Whoever used VMX here before may have left guest-physical
+	 * translations of an EPT root that a VM's may reuse (as KVM does
+	 * when it enables a CPU).
+	 */
+	if (vmx_conf.invept_global)
+		ept_invalidate(VMX_EPT_EXTENT_GLOBAL, 0);
 	return 0;
 }
 

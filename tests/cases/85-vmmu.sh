@@ -138,6 +138,7 @@ check_output "a TLB of globals still takes loads" \
 	'^bad-tlbflood: 1000 loads into a TLB of globals: 1000 ok$' cat "$D/flood.con"
 check_output "bad-tlbflood got to its end" '^bad-tlbflood: done$' cat "$D/flood.con"
 expect_ge "its table pages stayed <= tlb_size + 6 (most seen: $most)" $((FLOOD_TLB + 6)) "$most"
+expect_ge "the flood built level-1 tables (most pages seen: $most)" "$most" 8
 expect_ge "its evictions are counted" "$(vm_num flood tlb_evictions)" 1000
 wait_for 300 vm_ended nb
 console_of nb | tail -n 2 | sed 's/^/  | /'
