@@ -6,6 +6,8 @@
 #include <linux/random.h>
 
 #include "core/npt.h"
+#include "core/vcpu.h"
+#include "core/vm.h"
 #include "core/vtlb.h"
 
 #define MEM		(16ULL << 20)
@@ -340,6 +342,90 @@ static void flood_test(struct kunit *test)
 	KUNIT_EXPECT_GT(test, t->refused, 0ULL);
 }
 
+/* One hypercall through the generic exit handler; returns RAX. */
+static long hypercall(struct kunit *test, struct denali_vcpu *vcpu, u64 nr,
+		      u64 a0, u64 a1, u64 a2)
+{
+	vcpu->exit.reason = DN_EXIT_HYPERCALL;
+	vcpu->exit.insn_len = 3;
+	vcpu->regs[DN_RAX] = nr;
+	vcpu->regs[DN_RDI] = a0;
+	vcpu->regs[DN_RSI] = a1;
+	vcpu->regs[DN_RDX] = a2;
+	vcpu->cr3_dirty = false;
+	vcpu->tlb_flush = false;
+	KUNIT_EXPECT_EQ(test, denali_handle_exit(vcpu), (int)DN_RUN_CONTINUE);
+	return (long)vcpu->regs[DN_RAX];
+}
+
+/*
+ * The hypercalls ask the backend for what the CPU needs: a new CR3 on a
+ * switch, a flush whenever a translation it may hold went away or changed
+ * while the tables are in use, and nothing else.
+ */
+static void hc_vm_exit(void *arg)
+{
+	struct denali_vm *vm = arg;
+
+	denali_vtlb_free(&vm->vtlb);
+	denali_npt_free(&vm->npt);
+}
+
+static void hypercall_test(struct kunit *test)
+{
+	struct denali_vm *vm = kunit_kzalloc(test, sizeof(*vm), GFP_KERNEL);
+	struct denali_vcpu *vcpu = kunit_kzalloc(test, sizeof(*vcpu), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	KUNIT_ASSERT_NOT_NULL(test, vcpu);
+	KUNIT_ASSERT_EQ(test, denali_npt_init(&vm->npt, &denali_ept_fmt), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, hc_vm_exit, vm), 0);
+	vm->mem.size = MEM;
+	denali_vtlb_init(&vm->vtlb, 16);
+	denali_vtlb_setup(&vm->vtlb, &vm->npt, false, MEM);
+	vcpu->vm = vm;
+	vcpu->cr3 = DENALI_PT_GPA;
+	vcpu->rip = 0x100000;
+
+	/* Off: loading needs neither a switch nor a flush. */
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_TLB_LOAD, 0x1000, 0x2000, 0), 0L);
+	KUNIT_EXPECT_FALSE(test, vcpu->cr3_dirty || vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, vcpu->rip, 0x100003ULL);
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_TLB_LOAD, 0x1000, 0x3000, 0), 0L);
+	KUNIT_EXPECT_FALSE(test, vcpu->tlb_flush);
+	/* On: the TLB's CR3, and the shared map's translations go. */
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_VMMU, DENALI_VMMU_ON, 0, 0), 0L);
+	KUNIT_EXPECT_TRUE(test, vcpu->cr3_dirty && vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, vcpu->cr3, DENALI_VTLB_GPA);
+	/* A new entry needs no flush; a changed one, a flushed one do. */
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_TLB_LOAD, 0x4000, 0x2000, 0), 0L);
+	KUNIT_EXPECT_FALSE(test, vcpu->cr3_dirty || vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_TLB_LOAD, 0x4000, 0x2000,
+					DENALI_TLB_W), 0L);
+	KUNIT_EXPECT_TRUE(test, vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_TLB_FLUSH, 0x4000, 0, 0), 0L);
+	KUNIT_EXPECT_TRUE(test, vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_TLB_FLUSH, 0x4000, 0, 0), 0L);
+	KUNIT_EXPECT_FALSE(test, vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_TLB_FLUSH_ALL, 0, 0, 0), 0L);
+	KUNIT_EXPECT_TRUE(test, vcpu->tlb_flush);
+	/* Refusals come back as errors, change nothing, and do not kill. */
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_TLB_LOAD, 0x1000, MEM, 0),
+			(long)-EFAULT);
+	KUNIT_EXPECT_FALSE(test, vcpu->cr3_dirty || vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_TLB_LOAD, 0x1000, 0, 0x80),
+			(long)-EINVAL);
+	KUNIT_EXPECT_FALSE(test, vcpu->cr3_dirty || vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_VMMU, 7, 0, 0), (long)-EINVAL);
+	KUNIT_EXPECT_FALSE(test, vcpu->cr3_dirty || vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, vm->crash_reason, (u32)DENALI_CRASH_NONE);
+	/* Off again: the shared map, and the TLB's translations go. */
+	KUNIT_EXPECT_EQ(test, hypercall(test, vcpu, DENALI_HC_VMMU, DENALI_VMMU_OFF, 0, 0), 0L);
+	KUNIT_EXPECT_TRUE(test, vcpu->cr3_dirty && vcpu->tlb_flush);
+	KUNIT_EXPECT_EQ(test, vcpu->cr3, DENALI_PT_GPA);
+	KUNIT_EXPECT_EQ(test, vm->stats.hypercalls[DENALI_HC_TLB_LOAD], 6ULL);
+}
+
 static struct kunit_case denali_vtlb_cases[] = {
 	KUNIT_CASE(validation_test),
 	KUNIT_CASE(table_building_test),
@@ -347,6 +433,7 @@ static struct kunit_case denali_vtlb_cases[] = {
 	KUNIT_CASE(replacement_test),
 	KUNIT_CASE(global_limit_test),
 	KUNIT_CASE(flood_test),
+	KUNIT_CASE(hypercall_test),
 	{}
 };
 

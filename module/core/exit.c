@@ -475,3 +475,4 @@ int denali_handle_exit(struct denali_vcpu *vcpu)
 		return kill(vcpu, DENALI_CRASH_UNKNOWN_EXIT);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(denali_handle_exit);
