@@ -109,10 +109,26 @@ run ip -s link show dnl1
 for i in 1 2 3; do must denalictl destroy "www$i"; done
 must run ip link del br0
 
+say "The virtual MMU: a software-loaded TLB of 64 entries. Ilwaco's page map has W^X and guard
+pages; its page-fault handler refills misses (no exit for the fault, one TLB_LOAD per refill)"
+must run denalictl create vmt --tlb 64 --image /guests/vmtest.elf --cmdline "rounds=2"
+must denalictl start vmt
+pat='^vmtest: (tlb_size|refills [0-9]+ in all|ok (text not writable|data not executable|flushed entry gone)|pass|FAIL)'
+printf '$ denalictl console -f vmt | grep -E "%s"\n' "$pat"
+denalictl console -f vmt < /dev/null | grep -E "$pat"
+run sh -c "denalictl show vmt | grep -E '^(state|tlb|hypercalls):'"
+denalictl show vmt | grep -q 'halted (code 0)' || { echo "demo: FAILED: vmtest"; ok=0; }
+must denalictl destroy vmt
+run denalictl run /guests/vmtest.elf --cmdline "mode=guard"
+code=$?
+echo "(exit status $code: a thread ran into the guard page below its stack)"
+[ "$code" = 255 ] || { echo "demo: FAILED: the guard page was not hit"; ok=0; }
+
 say "Hostile guests die with a recorded reason; the host and the other VMs carry on"
 run denalictl run /guests/bad-io.elf
 run denalictl run /guests/bad-wrap.elf
 run denalictl run /guests/bad-triple.elf
+run denalictl run /guests/bad-tlbload.elf
 run denalictl list
 
 say "Bad requests are refused with the kernel's reason and change nothing"
