@@ -591,35 +591,22 @@ static int detach_main(int argc, char **argv)
 }
 
 /* disk list VM [-j]: the disks as show has them, or a JSON array. */
-static int list_main_disk(int argc, char **argv)
+static void list_disk(const struct vm_info *vm)
 {
-	struct vm_info vm;
-	const char *name;
-	struct dnl nl;
 	unsigned int i;
-	int ret;
 
-	ret = simple_args(argc, argv, DISK_LIST_USAGE, true, "VM", &name);
-	if (ret >= 0)
-		return ret;
-	if (dnl_open(&nl))
-		return EXIT_ERR;
-	ret = vm_get(&nl, name, false, 0, &vm);
-	dnl_close(&nl);
-	if (ret) {
-		dnl_perror(&nl, name, ret);
-		vm_info_free(&vm);
-		return EXIT_ERR;
-	}
 	if (opt_json) {
-		disks_json(&vm);
+		disks_json(vm);
 		printf("\n");
 	} else {
-		for (i = 0; i < vm.ndisks; i++)
-			disk_print(&vm.disks[i], VM_LABEL_WIDTH);
+		for (i = 0; i < vm->ndisks; i++)
+			disk_print(&vm->disks[i], VM_LABEL_WIDTH);
 	}
-	vm_info_free(&vm);
-	return EXIT_OK;
+}
+
+static int list_main_disk(int argc, char **argv)
+{
+	return vm_show_with(argc, argv, DISK_LIST_USAGE, "VM", list_disk);
 }
 
 int disk_main(int argc, char **argv)

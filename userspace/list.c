@@ -257,14 +257,20 @@ int list_main(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int show_main(int argc, char **argv)
+/*
+ * The shape of show, nic list and disk list: one VM by name (the only
+ * argument, -j allowed), fetched and handed to @print, which prints it as
+ * JSON or text by opt_json.
+ */
+int vm_show_with(int argc, char **argv, const char *usage, const char *what,
+		 void (*print)(const struct vm_info *vm))
 {
 	struct vm_info vm;
 	const char *name;
 	struct dnl nl;
 	int ret;
 
-	ret = simple_args(argc, argv, SHOW_USAGE, true, "NAME", &name);
+	ret = simple_args(argc, argv, usage, true, what, &name);
 	if (ret >= 0)
 		return ret;
 	if (dnl_open(&nl))
@@ -276,12 +282,22 @@ int show_main(int argc, char **argv)
 		vm_info_free(&vm);
 		return EXIT_ERR;
 	}
-	if (opt_json) {
-		print_json(&vm);
-		printf("\n");
-	} else {
-		print_detail(&vm);
-	}
+	print(&vm);
 	vm_info_free(&vm);
 	return EXIT_OK;
+}
+
+static void show_one(const struct vm_info *vm)
+{
+	if (opt_json) {
+		print_json(vm);
+		printf("\n");
+	} else {
+		print_detail(vm);
+	}
+}
+
+int show_main(int argc, char **argv)
+{
+	return vm_show_with(argc, argv, SHOW_USAGE, "NAME", show_one);
 }

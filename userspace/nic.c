@@ -573,34 +573,22 @@ static int del_main(int argc, char **argv)
 }
 
 /* nic list VM [-j]: the NICs as show has them, or a JSON array. */
-static int list_main_nic(int argc, char **argv)
+static void list_nic(const struct vm_info *vm)
 {
-	struct vm_info vm;
-	const char *name;
-	struct dnl nl;
 	unsigned int i;
-	int ret;
 
-	ret = simple_args(argc, argv, NIC_LIST_USAGE, true, "VM", &name);
-	if (ret >= 0)
-		return ret;
-	if (dnl_open(&nl))
-		return EXIT_ERR;
-	ret = vm_get(&nl, name, false, 0, &vm);
-	dnl_close(&nl);
-	vm_info_free(&vm); /* its disks are not needed */
-	if (ret) {
-		dnl_perror(&nl, name, ret);
-		return EXIT_ERR;
-	}
 	if (opt_json) {
-		nics_json(&vm);
+		nics_json(vm);
 		printf("\n");
 	} else {
-		for (i = 0; i < vm.nnics; i++)
-			nic_print(&vm.nics[i], VM_LABEL_WIDTH);
+		for (i = 0; i < vm->nnics; i++)
+			nic_print(&vm->nics[i], VM_LABEL_WIDTH);
 	}
-	return EXIT_OK;
+}
+
+static int list_main_nic(int argc, char **argv)
+{
+	return vm_show_with(argc, argv, NIC_LIST_USAGE, "VM", list_nic);
 }
 
 int nic_main(int argc, char **argv)

@@ -54,6 +54,8 @@ int vm_parse(struct nlattr **tb, struct nlattr *attrs, int len, struct vm_info *
 int vm_request(struct dnl *nl, struct nl_msg *msg, struct vm_info *vm, size_t *n);
 int vm_get(struct dnl *nl, const char *name, bool has_id, uint32_t id, struct vm_info *vm);
 void vm_info_free(struct vm_info *vm);
+int vm_show_with(int argc, char **argv, const char *usage, const char *what,
+		 void (*print)(const struct vm_info *vm));
 
 const char *vm_crash_name(const struct vm_info *vm);
 const char *vm_state_short(const struct vm_info *vm, char *buf, size_t len);

@@ -97,15 +97,18 @@ else
 fi
 check "kill the writer right after its flush" denalictl stop dur
 check "destroy the writer" denalictl destroy dur
-# On the host side: each block starts with its number and the seed (u64, LE).
-bad=0
-b=0
-while [ $b -lt 48 ]; do
-	set -- $(od -An -tu8 -j $((b * 4096)) -N 16 $D/dur.img)
-	[ "$1" = "$b" ] && [ "$2" = 11 ] || bad=$((bad + 1))
-	b=$((b + 1))
-done
-check_output "the file on the host has all 48 flushed blocks" '^0$' echo $bad
+# bad_blocks FILE N SEED: how many of the first N blocks of FILE, on the
+# host side, do not start with their number and SEED (u64 each, LE).
+bad_blocks() {
+	local file=$1 n=$2 seed=$3 bad=0 b=0
+	while [ $b -lt "$n" ]; do
+		set -- $(od -An -tu8 -j $((b * 4096)) -N 16 "$file")
+		[ "$1" = "$b" ] && [ "$2" = "$seed" ] || bad=$((bad + 1))
+		b=$((b + 1))
+	done
+	echo $bad
+}
+check_output "the file on the host has all 48 flushed blocks" '^0$' bad_blocks $D/dur.img 48 11
 check "a writer that crashes right after its flush" denalictl create crash --image /guests/disktest.elf \
 	--disk $D/dur2.img --cmdline "mode=write-then-crash blocks=40 seed=12"
 denalictl start crash
@@ -113,14 +116,8 @@ wait_for 300 vm_ended crash
 check_output "it crashed" '"state":"crashed".*"crash_reason":"hlt_if0"' denalictl show crash -j
 check_output "after its flush" '^disktest: flushed 40 blocks seed 12' console_of crash
 denalictl destroy crash
-bad=0
-b=0
-while [ $b -lt 40 ]; do
-	set -- $(od -An -tu8 -j $((b * 4096)) -N 16 $D/dur2.img)
-	[ "$1" = "$b" ] && [ "$2" = 12 ] || bad=$((bad + 1))
-	b=$((b + 1))
-done
-check_output "the crashed guest's 40 flushed blocks are all in the file" '^0$' echo $bad
+check_output "the crashed guest's 40 flushed blocks are all in the file" '^0$' \
+	bad_blocks $D/dur2.img 40 12
 check "a new VM reads every flushed block back" denalictl create ver --image /guests/disktest.elf \
 	--disk $D/dur.img:ro --cmdline "mode=verify blocks=48 seed=11"
 denalictl start ver
