@@ -14,8 +14,11 @@ TOP := $(CURDIR)
 O ?= $(TOP)/build
 DENALI_VERSION := $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo 0)
 
-# The test kernel's tree, built on first use and cached.
+# The test kernels' trees, built on first use and cached: the plain one
+# (Bochs, the demo, benchmarks) and the debug flavour (KASAN, lockdep, ...:
+# the AMD-V suite and KUnit in make check).
 TESTKDIR = $(eval TESTKDIR := $(shell $(TOP)/scripts/testkernel.sh))$(TESTKDIR)
+TESTKDIR_DEBUG = $(eval TESTKDIR_DEBUG := $(shell $(TOP)/scripts/testkernel.sh debug))$(TESTKDIR_DEBUG)
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 ifeq ($(origin KDIR),undefined)
@@ -26,20 +29,21 @@ KDIR = $(TESTKDIR)
 endif
 endif
 
-MODSRC := Kbuild module uapi kunit
+MODSRC := Kbuild module uapi kunit tests/kmod
 
 # $(call modbuild,OUTDIR,KDIR,EXTRA-ARGS): build the module in a copy of the
 # sources, so builds against different kernels never share objects.
 define modbuild
 	@mkdir -p $(1)
-	@rsync -a --delete --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
+	@rsync -aR --delete --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
 		--exclude='*.mod*' --exclude=modules.order --exclude=Module.symvers \
-		$(MODSRC) $(1)/ 2>/dev/null || rsync -a $(MODSRC) $(1)/
+		$(MODSRC) $(1)/ 2>/dev/null || rsync -aR $(MODSRC) $(1)/
 	$(MAKE) -C $(2) M=$(1) O= DENALI_VERSION=$(DENALI_VERSION) $(3) modules
 endef
 
 
-.PHONY: deps all module userspace guests testprogs kernel test-module initramfs demo demo-vmx bench check \
+.PHONY: deps all module userspace guests testprogs kernel kernel-debug test-module test-module-debug \
+	initramfs initramfs-debug demo demo-vmx bench check \
 	check-svm check-vmx compile-checks checkpatch clean help
 
 all: module userspace guests
@@ -64,12 +68,22 @@ testprogs:
 kernel:
 	@echo $(TESTKDIR)
 
+kernel-debug:
+	@echo $(TESTKDIR_DEBUG)
+
 # The module and its KUnit suites, built against the test kernel.
 test-module:
 	$(call modbuild,$(O)/mod-test,$(TESTKDIR),W=1)
 
 initramfs: test-module userspace guests testprogs
 	scripts/mkinitramfs.sh $(TESTKDIR) $(O)/mod-test $(O) $(O)/initramfs.cpio.gz
+
+# The same against the debug kernel, with denali-checkers.ko.
+test-module-debug:
+	$(call modbuild,$(O)/mod-test-debug,$(TESTKDIR_DEBUG),W=1)
+
+initramfs-debug: test-module-debug userspace guests testprogs
+	scripts/mkinitramfs.sh $(TESTKDIR_DEBUG) $(O)/mod-test-debug $(O) $(O)/initramfs-debug.cpio.gz
 
 deps:
 	@scripts/install-deps.sh
@@ -90,8 +104,8 @@ bench: deps
 	$(MAKE) initramfs
 	DENALI_DEMO_TIMEOUT=$${DENALI_DEMO_TIMEOUT:-3600} scripts/demo.sh $(TESTKDIR) $(O) $(BACKEND) /bench/$(BENCH).sh
 
-check-svm: initramfs
-	scripts/run-tests.sh svm $(TESTKDIR) $(O)
+check-svm: initramfs-debug
+	scripts/run-tests.sh svm $(TESTKDIR_DEBUG) $(O) debug
 
 check-vmx: initramfs
 	scripts/run-tests.sh vmx $(TESTKDIR) $(O)
@@ -103,8 +117,8 @@ checkpatch:
 	scripts/checkpatch.sh $(TESTKDIR)
 
 check: deps
-	$(MAKE) initramfs
-	scripts/check.sh $(TESTKDIR) $(O)
+	$(MAKE) initramfs initramfs-debug
+	scripts/check.sh $(TESTKDIR) $(TESTKDIR_DEBUG) $(O)
 
 clean:
 	rm -rf $(O)

@@ -25,6 +25,9 @@ static const struct name_case name_cases[] = {
 	{ "a/b", false },
 	{ "semi;colon", false },
 	{ "caf\xc3\xa9", false },
+	{ "\xc0\xc1\xd8", false },	/* Latin-1 letters to the kernel's isalnum() */
+	{ "web\xe9", false },
+	{ "\xff", false },
 };
 
 static void name_case_desc(const struct name_case *c, char *desc)

@@ -172,6 +172,40 @@ static void rxq_purge_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, denali_nic_rxq_purge(&rxq));
 }
 
+/*
+ * A lower MTU drops exactly the queued frames longer than header + MTU,
+ * counted, keeps the others in order, and wakes a queue it drained below
+ * the threshold.
+ */
+static void rxq_trim_test(struct kunit *test)
+{
+	static const unsigned int lens[] = { 60, 1514, 600, 1514, 1514, 100 };
+	struct denali_nic_rxq rxq;
+	struct sk_buff *skb;
+	unsigned int i;
+	bool wake;
+
+	denali_nic_rxq_init(&rxq, ARRAY_SIZE(lens));
+	for (i = 0; i < ARRAY_SIZE(lens); i++)
+		denali_nic_rxq_push(&rxq, frame(test, lens[i], i));
+	KUNIT_EXPECT_TRUE(test, rxq.stopped);
+	/* MTU 586: at most 600 bytes with the header; three stay, at the threshold. */
+	KUNIT_EXPECT_TRUE(test, denali_nic_rxq_trim(&rxq, 600));
+	KUNIT_EXPECT_FALSE(test, rxq.stopped);
+	KUNIT_EXPECT_EQ(test, rxq.dropped, 3ULL);
+	KUNIT_EXPECT_EQ(test, skb_queue_len(&rxq.q), 3U);
+	KUNIT_ASSERT_EQ(test, denali_nic_rxq_take(&rxq, 1514, &skb, &wake), 1);
+	KUNIT_EXPECT_EQ(test, skb->len, 60U);
+	kfree_skb(skb);
+	KUNIT_ASSERT_EQ(test, denali_nic_rxq_take(&rxq, 1514, &skb, &wake), 1);
+	KUNIT_EXPECT_EQ(test, skb->len, 600U);
+	kfree_skb(skb);
+	/* Nothing longer left: nothing dropped, nothing to wake. */
+	KUNIT_EXPECT_FALSE(test, denali_nic_rxq_trim(&rxq, 600));
+	KUNIT_EXPECT_EQ(test, rxq.dropped, 3ULL);
+	KUNIT_EXPECT_FALSE(test, denali_nic_rxq_purge(&rxq));
+}
+
 /* Interface names: what Linux accepts, at most 15 characters. */
 static void ifname_test(struct kunit *test)
 {
@@ -212,6 +246,7 @@ static struct kunit_case denali_nic_cases[] = {
 	KUNIT_CASE(rxq_bound_test),
 	KUNIT_CASE(rxq_msgsize_test),
 	KUNIT_CASE(rxq_purge_test),
+	KUNIT_CASE(rxq_trim_test),
 	KUNIT_CASE(ifname_test),
 	KUNIT_CASE(host_mac_test),
 	{}

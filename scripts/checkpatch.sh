@@ -9,7 +9,7 @@ mkdir -p "$O"
 : > "$results"
 cd "$top"
 passed=0 failed=0
-for f in $(git ls-files 'module/*.[ch]' 'kunit/*.[ch]' 'uapi/*.h'); do
+for f in $(git ls-files 'module/*.[ch]' 'kunit/*.[ch]' 'uapi/*.h' 'tests/kmod/*.[ch]'); do
 	out=$("$kdir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" 2>&1)
 	if echo "$out" | grep -qE ': (ERROR|WARNING|CHECK):'; then

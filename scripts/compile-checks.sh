@@ -1,6 +1,8 @@
 #!/bin/bash
-# Builds denali.ko with W=1 and sparse (C=2) against the test kernel and
-# Debian's stock 6.1 and 6.12 headers; any warning fails that check.
+# Builds denali.ko (and, where the tree has them, its KUnit and checker
+# test modules) with W=1 and sparse (C=2) against both test kernels (plain
+# and debug) and Debian's stock 6.1 and 6.12 headers; any warning fails
+# that check.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 O=${1:-$top/build}
@@ -8,7 +10,7 @@ results=$O/results-compile.txt
 mkdir -p "$O/logs"
 : > "$results"
 
-trees=("test-kernel:$("$top/scripts/testkernel.sh")")
+trees=("test-kernel:$("$top/scripts/testkernel.sh")" "test-kernel-debug:$("$top/scripts/testkernel.sh" debug)")
 for d in /usr/src/linux-headers-6.1.*-amd64 /usr/src/linux-headers-6.12.*-amd64; do
 	[ -f "$d/Makefile" ] && trees+=("$(basename "$d"):$d")
 done
@@ -19,7 +21,7 @@ for t in "${trees[@]}"; do
 	out=$O/compile-$name log=$O/logs/compile-$name.log
 	rm -rf "$out"
 	mkdir -p "$out"
-	(cd "$top" && rsync -a Kbuild module uapi kunit "$out/")
+	(cd "$top" && rsync -aR Kbuild module uapi kunit tests/kmod "$out/")
 	make -C "$kdir" M="$out" W=1 C=2 DENALI_VERSION=check modules > "$log" 2>&1
 	rc=$?
 	warnings=$(grep -cE '(warning|error):' "$log")

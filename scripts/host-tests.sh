@@ -1,7 +1,8 @@
 #!/bin/bash
 # Tests that run on the build machine itself, without a test VM: the
 # table-driven test of Ilwaco's HTTP request parser and the test of its
-# tar file system on archives made by the host's tar (ilwaco/tests/).
+# tar file system on archives made by the host's tar (ilwaco/tests/), and
+# the test of the harness's kernel report finder (scripts/kreports.py).
 #
 #   scripts/host-tests.sh O      results in O/results-host.txt
 set -uo pipefail
@@ -12,6 +13,8 @@ res=$O/results-host.txt
 : > "$res"
 out=$(make -s -C "$top/ilwaco" O="$O/ilwaco" host-test 2>&1)
 rc=$?
+kout=$(python3 "$top/scripts/kreports_test.py" 2>&1)
+krc=$?
 echo "$out"
 # Each test prints "NAME: N cases, F failed"; one that did not get to say it failed.
 report() {
@@ -25,4 +28,6 @@ report() {
 }
 report http_test "ilwaco http parser"
 report tarfs_test "ilwaco tarfs"
+echo "$kout"
+out=$kout rc=$krc report kreports_test "harness kernel report finder"
 cat "$res"

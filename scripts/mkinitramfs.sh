@@ -14,7 +14,7 @@
 #   /usr/sbin/ip, /usr/sbin/bridge   the real iproute2 (+ its shared libraries
 #                               and the dynamic loader, at their host paths)
 #   /usr/local/bin/curl, /bin/curl   the real curl (the same way)
-#   /lib/modules/denali/        denali.ko, denali-kunit.ko
+#   /lib/modules/denali/        denali.ko, denali-kunit.ko, denali-checkers.ko (debug kernel)
 #   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko
 #   /bin/denalictl, /bin/<O/tests-bin/*>
 #   /guests/<name>.elf          O/ilwaco/*.elf
@@ -141,7 +141,7 @@ for d in /etc/iproute2 /usr/share/iproute2 /usr/lib/iproute2; do
 done
 
 # Kernel modules
-for m in denali.ko denali-kunit.ko; do
+for m in denali.ko denali-kunit.ko denali-checkers.ko; do
 	if [ -f "$moddir/$m" ]; then
 		addfile "/lib/modules/denali/$m" "$moddir/$m" 0644
 	fi

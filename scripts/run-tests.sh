@@ -1,7 +1,11 @@
 #!/bin/bash
 # Runs the in-VM test cases (tests/cases/*.sh) on one backend.
 #
-#   scripts/run-tests.sh svm|vmx KDIR O
+#   scripts/run-tests.sh svm|vmx KDIR O [plain|debug]
+#
+# The flavour (default plain) says which test kernel KDIR is: with debug,
+# the image is O/initramfs-debug.cpio.gz and the boot group "checkers"
+# runs (deliberate reports each checker must catch).
 #
 # svm: QEMU (TCG unless KVM really runs a guest with SVM), one boot per boot
 #      group ("# denali-boot: NAME" header of a case, default main):
@@ -10,8 +14,10 @@
 #        smp   as main (QEMU always has 2 CPUs); on Bochs, 2 CPUs instead of 1
 #        net   as main: the networking cases, a boot of their own so that
 #              on Bochs they run beside the main boot
+#        scale as main, with 4 GiB: thousands of web VMs
+#        checkers  as main (debug kernel only): deliberate checker reports
 # vmx: Bochs (corei7_skylake_x: VMX with EPT): one boot per group (main,
-#      net, smp with 2 CPUs), side by side up to one per CPU; cases of
+#      net, scale, smp with 2 CPUs), side by side up to one per CPU; cases of
 #      other boot groups are skipped with a note.
 #
 # Uses O/initramfs.cpio.gz (make initramfs). Console logs in
@@ -21,19 +27,31 @@
 # writes "PASS <name> <backend>" / "FAIL <name> <backend>" lines to
 # O/results-<backend>.txt. Exit status 0 only if nothing failed.
 #
+# Every boot's console is searched for kernel reports (scripts/kreports.py:
+# KASAN, KFENCE, UBSAN, lockdep, WARNING, BUG, Oops, RCU stalls, lockups,
+# hung tasks, kmemleak's leaks from the scan that ends each boot): each one
+# fails "kernel report in <case>", whatever the case asserted, and its text
+# is printed. A boot with none passes "no kernel report in boot <group>".
+#
 # Environment: DENALI_TESTS=GLOB,GLOB selects cases by name (default all);
+# DENALI_VM_ENV="NAME=VALUE ..." is exported to the cases (SCALE_VMS=5000);
 # see scripts/vm-lib.sh for timeouts, memory and the accelerator.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/vm-lib.sh"
 
-[ $# -eq 3 ] || { echo "usage: $0 svm|vmx KDIR O" >&2; exit 2; }
-backend=$1 kdir=$2 o=$3
+[ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 svm|vmx KDIR O [plain|debug]" >&2; exit 2; }
+backend=$1 kdir=$2 o=$3 flavour=${4:-plain}
 case "$backend" in svm|vmx) ;; *) echo "run-tests: backend must be svm or vmx" >&2; exit 2 ;; esac
+case "$flavour" in plain|debug) ;; *) echo "run-tests: flavour must be plain or debug" >&2; exit 2 ;; esac
 o=$(cd "$o" && pwd) || exit 2
 kernel=$kdir/arch/x86/boot/bzImage
-initrd=${DENALI_INITRAMFS:-$o/initramfs.cpio.gz}
+if [ "$flavour" = debug ]; then
+	initrd=${DENALI_INITRAMFS:-$o/initramfs-debug.cpio.gz}
+else
+	initrd=${DENALI_INITRAMFS:-$o/initramfs.cpio.gz}
+fi
 [ -f "$kernel" ] || { echo "run-tests: no kernel $kernel" >&2; exit 2; }
 [ -f "$initrd" ] || { echo "run-tests: no initramfs $initrd (make initramfs)" >&2; exit 2; }
 logs=$o/logs
@@ -82,7 +100,11 @@ for f in "$top"/tests/cases/*.sh; do
 	fi
 	group=$(header "$f" denali-boot)
 	group=${group:-main}
-	if [ "$backend" = vmx ] && [ "$group" != main ] && [ "$group" != smp ] && [ "$group" != net ]; then
+	if [ "$group" = checkers ] && [ "$flavour" != debug ]; then
+		echo "note: $name skipped (boot group 'checkers' needs the debug kernel)"
+		continue
+	fi
+	if [ "$backend" = vmx ] && [ "$group" != main ] && [ "$group" != smp ] && [ "$group" != net ] && [ "$group" != scale ]; then
 		echo "note: $name skipped on vmx (boot group '$group' runs only on svm)"
 		continue
 	fi
@@ -219,6 +241,47 @@ collect() { # GROUP CONSOLE RESULTS
 	fi
 }
 
+# Kernel reports on a boot's console (see the header).
+reports() { # GROUP CONSOLE
+	local group=$1 log=$2 kind name first state nrep=0
+	[ -s "$log" ] || return 0
+	local found=$work/$group.reports
+	python3 "$top/scripts/kreports.py" "$log" > "$found" || {
+		report_fail "kernel reports of boot $group" "kreports.py failed"
+		return
+	}
+	while IFS=$'\t' read -r kind name first state; do
+		case "$kind" in
+		REPORT)
+			nrep=$((nrep + 1))
+			report_fail "kernel report in $name" "$first (${state:-})"
+			;;
+		EXPECT)
+			# name: the case, first: the checker, state: seen or missing
+			if [ "$state" = seen ]; then
+				report_pass "harness catches a deliberate $first report"
+			else
+				report_fail "harness catches a deliberate $first report" "no $first report between the case's markers"
+			fi
+			;;
+		'|'*) echo "    $kind${name:+	$name}${first:+	$first}" ;;
+		esac
+	done < <(python3 - "$found" <<-'EOF'
+	import sys
+	for line in open(sys.argv[1], encoding='utf-8', errors='replace'):
+	    line = line.rstrip('\n')
+	    if line.startswith('REPORT\t'):
+	        _, case, kind, first = (line.split('\t', 3) + ['', '', ''])[:4]
+	        print('REPORT\t%s\t%s\t%s' % (case, first, kind))
+	    elif line.startswith('EXPECT\t'):
+	        print(line)
+	    else:
+	        print(line.replace('\t', ' '))
+	EOF
+	)
+	[ "$nrep" -eq 0 ] && report_pass "no kernel report in boot $group"
+}
+
 boot_failed() { # GROUP CONSOLE WHY
 	report_fail "boot $1" "$3"
 	echo "--- last 60 lines of $2 ---"
@@ -228,8 +291,12 @@ boot_failed() { # GROUP CONSOLE WHY
 
 # --- boots ----------------------------------------------------------------
 cmdline_for() { # GROUP LOGLEVEL
-	local c="console=ttyS0,115200 panic=-1 loglevel=$2 denali.mode=test denali.backend=$backend denali.boot=$1"
+	local c="console=ttyS0,115200 panic=-1 loglevel=$2 denali.mode=test denali.backend=$backend denali.boot=$1 denali.flavour=$flavour"
+	# every KASAN report, not only the first
+	[ "$flavour" = debug ] && c+=" kasan_multi_shot"
 	[ -n "${DENALI_TESTS:-}" ] && c+=" denali.tests=$DENALI_TESTS"
+	local kv
+	for kv in ${DENALI_VM_ENV:-}; do c+=" denali.env.$kv"; done
 	echo "$c"
 }
 
@@ -265,6 +332,8 @@ boot_one() {
 			return
 		fi
 		echo "# qemu -accel $VM_ACCEL -cpu $cpu"
+		# thousands of VMs need room (the scale group)
+		[ "$group" = scale ] && local DENALI_QEMU_MEM=${DENALI_QEMU_SCALE_MEM:-4G}
 		vm_qemu_start "$cpu" "$VM_ACCEL" "$kernel" "$initrd" "$(cmdline_for "$group" 7)" "$log" "$res"
 		vm_watch "$VM_PID" "$log" "$res" "${DENALI_QEMU_TIMEOUT:-600}" 10 vm_killpg "$VM_PID"
 		if [ -s "$log.qemu" ]; then sed 's/^/qemu: /' "$log.qemu"; fi
@@ -295,11 +364,12 @@ collect_one() {
 	local status=exited secs=0 user=
 	[ -f "$work/$group.status" ] && read -r status secs user < "$work/$group.status"
 	case "$status" in
-	unknown) report_fail "boot $group" "unknown boot group '$group' (known: main smp net nohw nonpt)"; return ;;
+	unknown) report_fail "boot $group" "unknown boot group '$group' (known: main smp net nohw nonpt checkers scale)"; return ;;
 	noiso) report_fail "boot $group" "cannot build the boot ISO"; return ;;
 	esac
 	echo "# boot $group on $backend: $status after $secs s${user:+ (/init started after $user s)}"
 	collect "$group" "$log" "$res"
+	reports "$group" "$log"
 	case "$status" in
 	done) ;;
 	panic) boot_failed "$group" "$log" "kernel panic" ;;

@@ -30,6 +30,7 @@ static const struct nla_policy nic_policy[DENALI_A_MAX + 1] = {
 	[DENALI_A_NIC_RX_QUEUED] = { .type = NLA_U32 },
 	[DENALI_A_NIC_TX_REJECTED] = { .type = NLA_U64 },
 	[DENALI_A_NIC_RX_DROPPED] = { .type = NLA_U64 },
+	[DENALI_A_NIC_ANY_SOURCE] = { .type = NLA_FLAG },
 };
 
 /*
@@ -146,8 +147,17 @@ static int spec_item(const char *key, const char *val, struct nic_spec *spec, ch
 			return -1;
 		}
 		spec->has_index = true;
+	} else if (!strcmp(key, "source")) {
+		dup = spec->has_source;
+		if (!dup && strcmp(val, "own") && strcmp(val, "any")) {
+			snprintf(err, len, "invalid source '%s' (own or any)", val);
+			return -1;
+		}
+		if (!dup)
+			spec->any_source = !strcmp(val, "any");
+		spec->has_source = true;
 	} else {
-		snprintf(err, len, "unknown key '%s' (name, mac, bridge, mtu, index)", key);
+		snprintf(err, len, "unknown key '%s' (name, mac, bridge, mtu, index, source)", key);
 		return -1;
 	}
 	if (dup) {
@@ -220,7 +230,8 @@ int nic_new(struct dnl *nl, const char *vm, bool has_id, uint32_t id, const stru
 	    (spec->has_mtu && nla_put_u32(msg, DENALI_A_NIC_MTU, spec->mtu)) ||
 	    (spec->has_master && nla_put_u32(msg, DENALI_A_NIC_MASTER, spec->master)) ||
 	    (spec->has_master_name &&
-	     nla_put_string(msg, DENALI_A_NIC_MASTER_NAME, spec->master_name))) {
+	     nla_put_string(msg, DENALI_A_NIC_MASTER_NAME, spec->master_name)) ||
+	    (spec->any_source && nla_put_flag(msg, DENALI_A_NIC_ANY_SOURCE))) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
@@ -263,6 +274,7 @@ static int nic_parse(struct nlattr *nest, struct nic_info *nic)
 	NIC_GET(tx_rejected, DENALI_A_NIC_TX_REJECTED, nla_get_u64);
 	NIC_GET(rx_dropped, DENALI_A_NIC_RX_DROPPED, nla_get_u64);
 #undef NIC_GET
+	nic->any_source = tb[DENALI_A_NIC_ANY_SOURCE];
 	return 0;
 }
 
@@ -338,7 +350,9 @@ static void print_desc(const struct nic_info *nic)
 
 /*
  * One line of show for a NIC, its label padded to width:
- * "nic 0:      dnl0 02:00:00:00:00:01 mtu 1500 master br0, 0 rx queued, 0 tx rejected, 0 rx dropped".
+ * "nic 0:      dnl0 02:00:00:00:00:01 mtu 1500 master br0, 0 rx queued,
+ * 0 tx rejected, 0 rx dropped" (", any source" after the master when the
+ * NIC may send from any address).
  */
 void nic_print(const struct nic_info *nic, int width)
 {
@@ -347,7 +361,8 @@ void nic_print(const struct nic_info *nic, int width)
 	snprintf(label, sizeof(label), "nic %u:", nic->index);
 	printf("%-*s", width, label);
 	print_desc(nic);
-	printf(", %s rx queued, %s tx rejected, %s rx dropped\n",
+	printf("%s, %s rx queued, %s tx rejected, %s rx dropped\n",
+	       nic->any_source ? ", any source" : "",
 	       text_num(nic->has_rx_queued, nic->rx_queued, a, sizeof(a)),
 	       text_num(nic->has_tx_rejected, nic->tx_rejected, b, sizeof(b)),
 	       text_num(nic->has_rx_dropped, nic->rx_dropped, c, sizeof(c)));
@@ -366,8 +381,8 @@ static void json_str(const char *key, const char *s)
 /*
  * The VM's NICs as a JSON array of objects: index, ifname, ifindex, mac,
  * mtu, master (the bridge's name; null when none, or when its ifindex has
- * no name here), master_ifindex, rx_queued, tx_rejected, rx_dropped; null
- * for what the kernel did not say.
+ * no name here), master_ifindex, source ("own" or "any"), rx_queued,
+ * tx_rejected, rx_dropped; null for what the kernel did not say.
  */
 void nics_json(const struct vm_info *vm)
 {
@@ -385,6 +400,7 @@ void nics_json(const struct vm_info *vm)
 		json_num("mtu", nic->has_mtu, nic->mtu);
 		json_str("master", master_name(nic, master));
 		json_num("master_ifindex", nic->has_master, nic->master);
+		json_str("source", nic->any_source ? "any" : "own");
 		json_num("rx_queued", nic->has_rx_queued, nic->rx_queued);
 		json_num("tx_rejected", nic->has_tx_rejected, nic->tx_rejected);
 		json_num("rx_dropped", nic->has_rx_dropped, nic->rx_dropped);
@@ -451,6 +467,8 @@ static void nic_usage(void)
 	       "  bridge=BR     a bridge to join, by name, or by ifindex if BR is a number\n"
 	       "  mtu=N         %d to %d (default %d)\n"
 	       "  index=N       the guest's NIC number, 0 to %d (default: the lowest free)\n"
+	       "  source=S      own (default): the guest may send frames only from the NIC's\n"
+	       "                MAC; any: from any address (a guest that bridges)\n"
 	       "del removes a NIC, named by its Linux name or its index.\n",
 	       DENALI_NIC_MTU_MIN, DENALI_NIC_MTU_MAX, DENALI_NIC_MTU_MAX, DENALI_NIC_MAX - 1);
 }

@@ -22,7 +22,8 @@ struct nic_spec {
 	uint32_t mtu, index;
 	char master_name[IFNAMSIZ]; /* bridge=NAME */
 	uint32_t master; /* bridge=IFINDEX */
-	bool has_ifname, has_mac, has_mtu, has_index, has_master_name, has_master;
+	bool any_source; /* source=any */
+	bool has_ifname, has_mac, has_mtu, has_index, has_master_name, has_master, has_source;
 };
 
 /* One NIC as the kernel reported it (a DENALI_A_VM_NIC nest). */
@@ -31,12 +32,13 @@ struct nic_info {
 	uint64_t tx_rejected, rx_dropped;
 	uint8_t mac[NIC_MAC_LEN];
 	char ifname[IFNAMSIZ];
+	bool any_source;
 	bool has_ifindex, has_mtu, has_master, has_rx_queued, has_tx_rejected, has_rx_dropped;
 	bool has_mac, has_ifname;
 };
 
 /* The option syntax, for usage texts. */
-#define NIC_SPEC_SYNTAX "[name=IF][,mac=MAC][,bridge=BR][,mtu=N][,index=N]"
+#define NIC_SPEC_SYNTAX "[name=IF][,mac=MAC][,bridge=BR][,mtu=N][,index=N][,source=own|any]"
 
 int nic_spec_parse(const char *s, struct nic_spec *spec, char *err, size_t len);
 int nic_new(struct dnl *nl, const char *vm, bool has_id, uint32_t id, const struct nic_spec *spec,

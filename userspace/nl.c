@@ -79,6 +79,7 @@ static const char *const attr_names[DENALI_A_MAX + 1] = {
 	[DENALI_A_NIC_MTU] = "DENALI_A_NIC_MTU",
 	[DENALI_A_NIC_MASTER] = "DENALI_A_NIC_MASTER",
 	[DENALI_A_NIC_MASTER_NAME] = "DENALI_A_NIC_MASTER_NAME",
+	[DENALI_A_NIC_ANY_SOURCE] = "DENALI_A_NIC_ANY_SOURCE",
 };
 
 /* State of one request while its replies come in. */

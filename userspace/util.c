@@ -111,13 +111,46 @@ const char *vm_state_name(uint32_t state, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at p (2 to 4 bytes, no
+ * overlong forms, no surrogates, at most U+10FFFF), or 0 if there is none.
+ */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n, i;
+	uint32_t c;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return n;
+}
+
 /* Write s as a JSON string literal, quotes included. */
 void json_string(FILE *f, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
 
 	fputc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
+	while (*p) {
 		switch (*p) {
 		case '"':
 			fputs("\\\"", f);
@@ -141,11 +174,22 @@ void json_string(FILE *f, const char *s)
 			fputs("\\t", f);
 			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				fprintf(f, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				fputc(*p, f);
+			} else {
+				/* UTF-8 goes through; any other byte is U+FFFD, so the output stays JSON. */
+				n = utf8_len(p);
+				if (n) {
+					fwrite(p, 1, n, f);
+					p += n;
+					continue;
+				}
+				fputs("\\ufffd", f);
+			}
 		}
+		p++;
 	}
 	fputc('"', f);
 }

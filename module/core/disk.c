@@ -665,7 +665,7 @@ int denali_disk_attach(struct denali_vm *vm, const struct denali_disk_attach *a)
 		ret = -ENOSPC;
 		if (index < 0)
 			goto err_unlock;
-	} else if (rcu_access_pointer(d->disk[index])) {
+	} else if (rcu_access_pointer(d->disk[array_index_nospec(index, DENALI_DISK_MAX)])) {
 		ret = -EEXIST;
 		goto err_unlock;
 	}
@@ -673,6 +673,7 @@ int denali_disk_attach(struct denali_vm *vm, const struct denali_disk_attach *a)
 	ret = claim(disk);
 	if (ret)
 		goto err_unlock;
+	index = array_index_nospec(index, DENALI_DISK_MAX);
 	rcu_assign_pointer(d->disk[index], disk);
 	disks_changed(vm);
 	mutex_unlock(&d->lock);

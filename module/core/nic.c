@@ -60,6 +60,8 @@ struct denali_nic {
 	u64 rx_bytes;
 	u64 rx_dropped;
 	u64 rx_rejected;		/* bad length: rx_length_errors, NIC_TX_REJECTED */
+	u64 rx_spoofed;			/* not from guest_mac: rx_frame_errors, NIC_TX_REJECTED */
+	bool any_source;		/* guest_mac is not enforced (a guest that bridges) */
 };
 
 #define DEFAULT_MTU	1500
@@ -179,6 +181,29 @@ bool denali_nic_rxq_purge(struct denali_nic_rxq *rxq)
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_nic_rxq_purge);
 
+/*
+ * Drop every queued frame longer than @max bytes (the MTU went down: the
+ * guest's buffers of header + MTU would not hold them), counted; the
+ * others keep their order. Returns whether to wake the device's queue.
+ */
+bool denali_nic_rxq_trim(struct denali_nic_rxq *rxq, unsigned int max)
+{
+	struct sk_buff *skb, *tmp;
+
+	skb_queue_walk_safe(&rxq->q, skb, tmp) {
+		if (skb->len > max) {
+			__skb_unlink(skb, &rxq->q);
+			denali_nic_rxq_drop(rxq, skb);
+		}
+	}
+	if (rxq->stopped && skb_queue_len(&rxq->q) <= rxq->wake_at) {
+		rxq->stopped = false;
+		return true;
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_nic_rxq_trim);
+
 /**
  * denali_nic_host_mac - the address of the host end of a guest's link
  * @host: set to it
@@ -273,18 +298,30 @@ static void nic_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 	s->rx_bytes = READ_ONCE(nic->rx_bytes);
 	s->rx_dropped = READ_ONCE(nic->rx_dropped);
 	s->rx_length_errors = READ_ONCE(nic->rx_rejected);
-	s->rx_errors = s->rx_length_errors;
+	s->rx_frame_errors = READ_ONCE(nic->rx_spoofed);
+	s->rx_errors = s->rx_length_errors + s->rx_frame_errors;
 	s->tx_packets = READ_ONCE(nic->rxq.taken);
 	s->tx_bytes = READ_ONCE(nic->rxq.taken_bytes);
 	s->tx_dropped = READ_ONCE(nic->rxq.dropped);
 }
 
-/* The core checks min_mtu and max_mtu; the guest sees the new MTU next quantum. */
+/*
+ * The core checks min_mtu and max_mtu; the guest sees the new MTU next
+ * quantum. A lower MTU drops the queued frames it no longer allows: the
+ * guest sizes its buffers by the MTU in its registers page.
+ */
 static int nic_change_mtu(struct net_device *dev, int mtu)
 {
 	struct denali_nic *nic = netdev_priv(dev);
+	struct denali_nic_rxq *rxq = &nic->rxq;
+	bool wake = false;
 
 	WRITE_ONCE(dev->mtu, mtu);
+	spin_lock_bh(&rxq->q.lock);
+	wake = denali_nic_rxq_trim(rxq, DENALI_ETH_HLEN + mtu);
+	spin_unlock_bh(&rxq->q.lock);
+	if (wake)
+		netif_wake_queue(dev);
 	nic_changed(nic->vm);
 	return 0;
 }
@@ -434,6 +471,8 @@ int denali_nic_create(struct denali_vm *vm, const struct denali_nic_params *p,
 		goto out;
 	}
 	index = p->index;
+	if (index >= 0)
+		index = array_index_nospec(index, DENALI_NIC_MAX);
 	if (index >= 0 && rtnl_dereference(vm->nics[index])) {
 		*why = "the VM has a NIC with this index";
 		*bad = DENALI_A_NIC_INDEX;
@@ -466,6 +505,7 @@ int denali_nic_create(struct denali_vm *vm, const struct denali_nic_params *p,
 	nic->dev = dev;
 	nic->vm = vm;
 	nic->index = index;
+	nic->any_source = p->any_source;
 	denali_nic_rxq_init(&nic->rxq, DENALI_NIC_RX_QUEUE);
 	if (p->mac)
 		ether_addr_copy(nic->guest_mac, p->mac);
@@ -524,7 +564,7 @@ static struct denali_nic *find_nic(struct denali_vm *vm, int index,
 	int i;
 
 	if (index >= 0)
-		return rtnl_dereference(vm->nics[index]);
+		return rtnl_dereference(vm->nics[array_index_nospec(index, DENALI_NIC_MAX)]);
 	for (i = 0; i < DENALI_NIC_MAX; i++) {
 		nic = rtnl_dereference(vm->nics[i]);
 		if (nic && !strcmp(nic->dev->name, ifname))
@@ -587,8 +627,10 @@ bool denali_nic_get_info(struct denali_vm *vm, u32 index,
 	struct net_device *dev, *master;
 	struct denali_nic *nic;
 
+	if (index >= DENALI_NIC_MAX)
+		return false;
 	rcu_read_lock();
-	nic = rcu_dereference(vm->nics[index]);
+	nic = rcu_dereference(vm->nics[array_index_nospec(index, DENALI_NIC_MAX)]);
 	if (!nic) {
 		rcu_read_unlock();
 		return false;
@@ -603,7 +645,8 @@ bool denali_nic_get_info(struct denali_vm *vm, u32 index,
 	ether_addr_copy(info->mac, nic->guest_mac);
 	memcpy(info->ifname, dev->name, IFNAMSIZ);
 	info->ifname[IFNAMSIZ - 1] = '\0';
-	info->tx_rejected = READ_ONCE(nic->rx_rejected);
+	info->tx_rejected = READ_ONCE(nic->rx_rejected) + READ_ONCE(nic->rx_spoofed);
+	info->any_source = nic->any_source;
 	info->rx_dropped = READ_ONCE(nic->rxq.dropped);
 	rcu_read_unlock();
 	return true;
@@ -686,6 +729,12 @@ int denali_nic_send(struct denali_vm *vm, u64 nr, u64 gpa, u64 len, u64 *rax)
 		kfree_skb(skb);
 	} else if (!skb) {
 		add_stat(&nic->rx_dropped, 1);
+	} else if (!nic->any_source &&
+		   !ether_addr_equal(skb->data + ETH_ALEN, nic->guest_mac)) {
+		/* Another host's address: a guest may not speak for others on the bridge. */
+		add_stat(&nic->rx_spoofed, 1);
+		*rax = (u64)-DENALI_EPERM;
+		kfree_skb(skb);
 	} else {
 		skb->protocol = eth_type_trans(skb, nic->dev);
 		/* A drop there is counted by the core (rx core stats), not here too. */

@@ -49,6 +49,7 @@ struct denali_nic_rxq {
  * @mtu: its MTU, 0 for 1500
  * @master_ifindex: bridge to join, by ifindex (0: see @master_name)
  * @master_name: bridge to join, by name (NULL: none)
+ * @any_source: the guest may send frames from any source MAC
  */
 struct denali_nic_params {
 	int index;
@@ -57,6 +58,7 @@ struct denali_nic_params {
 	u32 mtu;
 	u32 master_ifindex;
 	const char *master_name;
+	bool any_source;
 };
 
 /* What netlink reports about one NIC. */
@@ -69,6 +71,7 @@ struct denali_nic_info {
 	u8 mac[ETH_ALEN];
 	char ifname[IFNAMSIZ];
 	u64 tx_rejected;
+	bool any_source;
 	u64 rx_dropped;
 };
 
@@ -101,5 +104,6 @@ int denali_nic_rxq_take(struct denali_nic_rxq *rxq, u64 room,
 			struct sk_buff **skbp, bool *wake);
 void denali_nic_rxq_drop(struct denali_nic_rxq *rxq, struct sk_buff *skb);
 bool denali_nic_rxq_purge(struct denali_nic_rxq *rxq);
+bool denali_nic_rxq_trim(struct denali_nic_rxq *rxq, unsigned int max);
 
 #endif /* _DENALI_NIC_H */

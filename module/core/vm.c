@@ -70,7 +70,8 @@ const char *denali_vm_name_invalid(const char *name)
 	if (name[0] == '-' || name[0] == '.')
 		return "VM name must not start with '-' or '.'";
 	for (i = 0; i < len; i++) {
-		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+		/* ASCII only: the kernel's isalnum() also takes Latin-1 letters. */
+		if (!isascii(name[i]) || (!isalnum(name[i]) && !strchr("_.-", name[i])))
 			return "VM name may only contain letters, digits, '_', '.' and '-'";
 	}
 	return NULL;

@@ -65,6 +65,7 @@ static const struct nla_policy nic_new_policy[DENALI_A_MAX + 1] = {
 					      DENALI_NIC_MTU_MAX),
 	[DENALI_A_NIC_MASTER] = NLA_POLICY_MIN(NLA_U32, 1),
 	[DENALI_A_NIC_MASTER_NAME] = NAME_POLICY,
+	[DENALI_A_NIC_ANY_SOURCE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy nic_del_policy[DENALI_A_MAX + 1] = {
@@ -188,6 +189,7 @@ static int put_counters(struct sk_buff *skb, const struct denali_vm_stats *st)
 		       5 * nla_total_size(sizeof(u32)) +		\
 		       nla_total_size(IFNAMSIZ) +			\
 		       nla_total_size(ETH_ALEN) +			\
+		       nla_total_size(0) +				\
 		       2 * U64_ATTR_SIZE)
 
 /* One nest per NIC: INDEX, IFNAME, IFINDEX, MAC, MTU, MASTER (if any), counters. */
@@ -212,7 +214,8 @@ static int put_nics(struct sk_buff *skb, struct denali_vm *vm)
 		    nla_put_u64_64bit(skb, DENALI_A_NIC_TX_REJECTED, ni.tx_rejected,
 				      DENALI_A_PAD) ||
 		    nla_put_u64_64bit(skb, DENALI_A_NIC_RX_DROPPED, ni.rx_dropped,
-				      DENALI_A_PAD))
+				      DENALI_A_PAD) ||
+		    (ni.any_source && nla_put_flag(skb, DENALI_A_NIC_ANY_SOURCE)))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
 	}
@@ -567,6 +570,7 @@ static int nic_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (attrs[DENALI_A_NIC_MTU])
 		p.mtu = nla_get_u32(attrs[DENALI_A_NIC_MTU]);
+	p.any_source = nla_get_flag(attrs[DENALI_A_NIC_ANY_SOURCE]);
 	if (attrs[DENALI_A_NIC_MASTER] && attrs[DENALI_A_NIC_MASTER_NAME]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[DENALI_A_NIC_MASTER_NAME],
 				    "give NIC MASTER or MASTER_NAME, not both");

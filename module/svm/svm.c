@@ -69,6 +69,7 @@ static struct {
  * @asid_gen: the ASID generation of this CPU
  * @next_asid: the next ASID to hand out in this generation
  * @flush_all: the next VMRUN flushes every ASID's translations
+ * @last_vmcb_pa: the VMCB of the last VMRUN here (diagnostics)
  *
  * ASIDs are handed out per CPU, as KVM does: a vCPU that comes to a CPU,
  * or finds that CPU in a newer generation than its ASID, takes the next
@@ -88,6 +89,7 @@ struct svm_cpu {
 	u64 asid_gen;
 	u32 next_asid;
 	bool flush_all;
+	u64 last_vmcb_pa;
 };
 
 static DEFINE_PER_CPU(struct svm_cpu, svm_cpu);
@@ -100,6 +102,10 @@ struct vcpu_svm {
 	int asid_cpu;			/* where @asid is valid, -1 for nowhere */
 	u64 asid_gen;
 	u32 asid;
+	u64 loaded_cr3;			/* the CR3 the module last put in the VMCB */
+	int last_cpu;			/* where it last ran, -1 for nowhere */
+	u64 last_exit;			/* its exit code there */
+	u64 last_rip;			/* the guest RIP at that exit */
 };
 
 static struct vcpu_svm *to_svm(struct denali_vcpu *vcpu)
@@ -405,6 +411,8 @@ static struct denali_vcpu *svm_vcpu_create(struct denali_vm *vm)
 	svm->vcpu.regs[DN_RSP] = DENALI_STACK_TOP;
 	svm->vcpu.cr3 = DENALI_PT_GPA;
 	svm->asid_cpu = -1;
+	svm->last_cpu = -1;
+	svm->loaded_cr3 = DENALI_PT_GPA;
 	svm->vmcb = (struct vmcb *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!svm->vmcb) {
 		kfree(svm);
@@ -667,6 +675,33 @@ static void decode_exit(struct vcpu_svm *svm)
 }
 
 /*
+ * The fields of the save area that only the module sets: the guest can
+ * change none of them (every CR write exits). Anything else there is
+ * state the VMCB was never given.
+ */
+static bool vmcb_intact(struct vcpu_svm *svm)
+{
+	const struct vmcb_save_area *s = &svm->vmcb->save;
+
+	return s->efer == (DENALI_GUEST_EFER | EFER_SVME) && s->cr0 == DENALI_GUEST_CR0 &&
+	       s->cr4 == DENALI_GUEST_CR4 && s->cr3 == svm->loaded_cr3;
+}
+
+static void vmcb_report(struct vcpu_svm *svm, const char *when)
+{
+	const struct vmcb_save_area *s = &svm->vmcb->save;
+	int cpu;
+
+	pr_err("VM %s: VMCB %llx holds state it was never given %s on CPU %d: rip %llx cr3 %llx efer %llx cr0 %llx cr4 %llx rsp %llx exit %llx; last ran on CPU %d exit %llx rip %llx\n",
+	       svm->vcpu.vm->name, svm->vmcb_pa, when, smp_processor_id(), s->rip, s->cr3, s->efer,
+	       s->cr0, s->cr4, s->rsp, (u64)svm->vmcb->control.exit_code, svm->last_cpu,
+	       svm->last_exit, svm->last_rip);
+	for_each_online_cpu(cpu)
+		pr_err("  CPU %d last VMRUN of VMCB %llx\n", cpu,
+		       READ_ONCE(per_cpu_ptr(&svm_cpu, cpu)->last_vmcb_pa));
+}
+
+/*
  * One entry into the guest and back. Preemption is off throughout and
  * interrupts from before CLGI to after STGI, so the per-CPU state stays
  * ours; a host interrupt or NMI that made the guest exit is taken by
@@ -696,6 +731,11 @@ static int svm_vcpu_run(struct denali_vcpu *vcpu)
 		ret = -EAGAIN;
 		goto out;
 	}
+	if (!vmcb_intact(svm)) {
+		vmcb_report(svm, "before entry");
+		ret = -EIO;
+		goto out;
+	}
 	if (vcpu->rip_dirty) {
 		/* The host moved past an instruction: its STI or MOV SS shadow goes too. */
 		vmcb->save.rip = vcpu->rip;
@@ -706,6 +746,7 @@ static int svm_vcpu_run(struct denali_vcpu *vcpu)
 	if (vcpu->cr3_dirty) {
 		/* No VMCB clean bits are ever set: VMRUN reloads CR3. */
 		vmcb->save.cr3 = vcpu->cr3;
+		svm->loaded_cr3 = vcpu->cr3;
 		vcpu->cr3_dirty = false;
 	}
 	/*
@@ -751,6 +792,7 @@ static int svm_vcpu_run(struct denali_vcpu *vcpu)
 	 * until STGI, so the raw variants leave lockdep's view (off) true.
 	 */
 	raw_local_irq_enable();
+	WRITE_ONCE(sc->last_vmcb_pa, svm->vmcb_pa);
 	fail = __denali_svm_run(svm->vmcb_pa, vcpu->regs, sme_pa(sc->host));
 	raw_local_irq_disable();
 
@@ -773,6 +815,14 @@ static int svm_vcpu_run(struct denali_vcpu *vcpu)
 		ret = -EIO;
 		goto out;
 	}
+	if (!vmcb_intact(svm)) {
+		vmcb_report(svm, "after exit");
+		ret = -EIO;
+		goto out;
+	}
+	svm->last_cpu = smp_processor_id();
+	svm->last_exit = vmcb->control.exit_code;
+	svm->last_rip = vmcb->save.rip;
 	vcpu->rip = vmcb->save.rip;
 	vcpu->rflags = vmcb->save.rflags;
 	vcpu->regs[DN_RSP] = vmcb->save.rsp;

@@ -99,6 +99,7 @@ struct vcpu_vmx {
 	u64 host_debugctl;		/* read at quantum start and on a move */
 	bool host_debugctl_valid;
 	bool vpid_stale;		/* moved here: this CPU may hold old translations */
+	u64 loaded_cr3;			/* the CR3 the module last put in the VMCS */
 };
 
 static struct vcpu_vmx *to_vmx(struct denali_vcpu *vcpu)
@@ -555,6 +556,7 @@ static struct denali_vcpu *vmx_vcpu_create(struct denali_vm *vm)
 	vmx->vcpu.regs[DN_RSP] = DENALI_STACK_TOP;
 	vmx->vcpu.cr3 = DENALI_PT_GPA;
 	vmx->cpu = -1;
+	vmx->loaded_cr3 = DENALI_PT_GPA;
 	INIT_LIST_HEAD(&vmx->loaded);
 	vmx->eptp = denali_npt_root(&vm->npt) | EPTP_WB_4LEVEL;
 	vmx->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
@@ -799,6 +801,7 @@ static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 	}
 	if (vcpu->cr3_dirty) {
 		vmcs_writel(GUEST_CR3, vcpu->cr3);
+		vmx->loaded_cr3 = vcpu->cr3;
 		vcpu->cr3_dirty = false;
 	}
 	/*
@@ -874,6 +877,13 @@ static int vmx_vcpu_run(struct denali_vcpu *vcpu)
 	if (fail) {
 		pr_err_ratelimited("VM %s: VM entry failed, instruction error %u\n",
 				   vcpu->vm->name, vmcs_read32(VM_INSTRUCTION_ERROR));
+		ret = -EIO;
+		goto out;
+	}
+	/* The guest cannot change its CR3 (every write exits): see svm.c's vmcb_intact(). */
+	if (vmcs_readl(GUEST_CR3) != vmx->loaded_cr3) {
+		pr_err("VM %s: VMCS holds state it was never given after exit: rip %lx cr3 %lx\n",
+		       vcpu->vm->name, vmcs_readl(GUEST_RIP), vmcs_readl(GUEST_CR3));
 		ret = -EIO;
 		goto out;
 	}

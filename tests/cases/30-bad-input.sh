@@ -30,6 +30,8 @@ expect_nl "netlink oversized mem attribute" EINVAL "length" new name:str:a mem:z
 expect_nl "netlink short mem attribute" EINVAL "length" new name:str:a mem:u32:4096
 expect_nl "netlink name too long" EINVAL "longer than 31" new name:str:$long
 expect_nl "netlink name with a slash" EINVAL "only contain" new name:str:a/b
+expect_nl "netlink name with Latin-1 letters" EINVAL "only contain" new name:hex:77c0c9d800
+expect_nl "netlink name with a UTF-8 letter" EINVAL "only contain" new name:hex:636166c3a900
 expect_nl "netlink empty name" EINVAL "empty" new name:str:
 expect_nl "netlink memory size 0" EINVAL "memory size is 0" new name:str:a mem:u64:0
 expect_nl "netlink memory unaligned" EINVAL "multiple of 4 KiB" new name:str:a mem:u64:4194305

@@ -18,7 +18,8 @@
  *   httpload: requests=N errors=E seconds=S rps=R conns=C hosts=H per-host=a,b,...
  *
  * and exits 0 only if there was no error and at least one response. With
- * -n, it also fails if fewer than REQUESTS responses arrived.
+ * -n, it also fails if fewer than REQUESTS responses arrived. SIGTERM or
+ * SIGINT ends the run early, with the same line.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -28,6 +29,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +185,14 @@ static void usage(void)
 	exit(2);
 }
 
+static volatile sig_atomic_t stop_now;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_now = 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct conn conns[MAX_CONNS];
@@ -232,6 +242,8 @@ int main(int argc, char **argv)
 	request_len = snprintf(request, sizeof(request),
 			       "GET %s HTTP/1.1\r\nHost: denali\r\nUser-Agent: httpload\r\n\r\n", path);
 
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
 	for (i = 0; i < nconns; i++)
 		conn_open(&conns[i]);
 	t0 = now();
@@ -239,7 +251,7 @@ int main(int argc, char **argv)
 		int n;
 
 		t = now() - t0;
-		if ((want && responses >= want) || (secs > 0 && t >= secs))
+		if ((want && responses >= want) || (secs > 0 && t >= secs) || stop_now)
 			break;
 		for (i = 0; i < nconns; i++) {
 			struct conn *c = &conns[i];

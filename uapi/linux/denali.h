@@ -117,9 +117,14 @@ enum denali_cmd {
  * @DENALI_A_NIC_MASTER_NAME: string, name of the bridge to join (NIC_NEW)
  * @DENALI_A_NIC_RX_QUEUED: u32, frames queued for the guest now
  * @DENALI_A_NIC_TX_REJECTED: u64, frames the guest sent that were refused
- *	(shorter than an Ethernet header or longer than the MTU allows)
+ *	(shorter than an Ethernet header, longer than the MTU allows, or from
+ *	a source MAC not its own)
  * @DENALI_A_NIC_RX_DROPPED: u64, frames for the guest dropped: the queue
  *	was full or the VM was not running
+ * @DENALI_A_NIC_ANY_SOURCE: flag: the guest may send frames with any
+ *	source MAC (a guest that bridges); without it (the default) a frame
+ *	whose source is not the NIC's MAC is refused and counted in
+ *	TX_REJECTED. NIC_NEW, and VM messages when set
  *
  * @DENALI_A_VM_DISK: nest, one per disk of the VM (in every VM message),
  *	with the DISK_* attributes below
@@ -214,6 +219,7 @@ enum denali_attr {
 	DENALI_A_VM_TLB_FLUSHES,
 	DENALI_A_VM_TLB_EVICTIONS,
 	DENALI_A_VM_TLB_REFUSED,
+	DENALI_A_NIC_ANY_SOURCE,
 	__DENALI_A_MAX,
 };
 

@@ -22,7 +22,7 @@ typedef int __s32;
 typedef unsigned long long __u64;
 #endif
 
-#define DENALI_GUEST_ABI_VERSION	5
+#define DENALI_GUEST_ABI_VERSION	6
 
 /*
  * Guest-physical layout. The guest runs in 64-bit mode with paging on, its
@@ -67,6 +67,7 @@ enum denali_hypercall {
  * not entirely inside guest memory is not an error but an attack: the VM
  * is killed (crash reason bad_argument).
  */
+#define DENALI_EPERM		1	/* not allowed (a frame from another MAC) */
 #define DENALI_EIO		5	/* the host's I/O failed */
 #define DENALI_EAGAIN		11	/* queue full: try again after completions */
 #define DENALI_ENOMEM		12	/* the host is out of memory for it */
@@ -101,7 +102,10 @@ enum denali_hypercall {
  * first, no FCS) to NIC @nic's Linux device, as if received from a wire,
  * and returns len. A frame shorter than DENALI_ETH_HLEN or longer than
  * DENALI_ETH_HLEN + the NIC's MTU returns -DENALI_EINVAL and is counted,
- * never passed on; a NIC that does not exist returns -DENALI_ENODEV. A
+ * never passed on; so does one whose source address is not the NIC's MAC,
+ * with -DENALI_EPERM, unless the supervisor let that NIC send from any
+ * address (a guest that bridges); a NIC that does not exist returns
+ * -DENALI_ENODEV. A
  * frame sent while the Linux device is down is dropped and counted, as a
  * wire without a peer would lose it, and still returns len.
  *

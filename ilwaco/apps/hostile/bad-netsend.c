@@ -7,7 +7,8 @@
  * each prints "bad-netsend: CALL: RESULT". Expected results, with NIC 0
  * of MTU 1500: len 0, 13, 2000 and 1 MiB -22 (EINVAL); a valid 60-byte
  * frame 60; NET_RECV into 1 byte 0 or -90 (EMSGSIZE, if a frame waits);
- * NICs 9 and 1 << 40 -19 (ENODEV). The last, a frame from the last 10
+ * NICs 9 and 1 << 40 -19 (ENODEV); a frame from another MAC -1 (EPERM),
+ * or 60 on a NIC that may send from any address. The last, a frame from the last 10
  * bytes of memory and beyond, kills the VM (bad_argument).
  */
 
@@ -53,6 +54,11 @@ int main(void)
 	report("NET_SEND nic 9", send(9, frame, 60));
 	report("NET_RECV nic 9", recv(9, frame, sizeof(frame)));
 	report("NET_SEND nic 1 << 40", send(1L << 40, frame, 60));
+	/* Another host's address: only a NIC with source=any may. */
+	frame[6] ^= 0x02;
+	frame[11] ^= 0x5a;
+	report("NET_SEND from another MAC", send(0, frame, 60));
+	dn_nic_mac(0, frame + 6);
 	report("NET_RECV nic 1 << 40", recv(1L << 40, frame, sizeof(frame)));
 
 	hostile_announce("bad-netsend", "NET_SEND 60 bytes from the last 10 bytes of memory");
