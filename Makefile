@@ -4,6 +4,7 @@
 #   make demo          boot the QEMU test VM and show the module working
 #   make check         every test: compile checks, KUnit, QEMU (AMD-V), Bochs (VT-x)
 #   make bench BENCH=idle [BACKEND=svm|vmx]   a benchmark of bench/, on demand
+#   make fuzz FUZZ=ctl|guest SECONDS=600      a fuzzer, for longer than make check
 #   make KDIR=/path    build the module against any kernel tree
 #
 # Everything generated goes to build/ (or O=...); the test kernel is cached
@@ -43,7 +44,7 @@ endef
 
 
 .PHONY: deps all module userspace guests testprogs kernel kernel-debug test-module test-module-debug \
-	initramfs initramfs-debug demo demo-vmx bench check \
+	initramfs initramfs-debug demo demo-vmx bench fuzz check \
 	check-svm check-vmx compile-checks checkpatch clean help
 
 all: module userspace guests
@@ -103,6 +104,18 @@ BACKEND ?= svm
 bench: deps
 	$(MAKE) initramfs
 	DENALI_DEMO_TIMEOUT=$${DENALI_DEMO_TIMEOUT:-3600} scripts/demo.sh $(TESTKDIR) $(O) $(BACKEND) /bench/$(BENCH).sh
+
+# A fuzzer for longer than make check runs it, on the debug kernel:
+# make fuzz FUZZ=ctl|guest SECONDS=600 (ctl: tests/fuzz/ctlfuzz.c from seed
+# 1000 on; guest: ilwaco/apps/hostile/bad-fuzz.c from seed 100000 on).
+FUZZ ?= ctl
+SECONDS ?= 600
+fuzz: deps
+	@case "$(FUZZ)" in ctl|guest) ;; *) echo "make fuzz: FUZZ must be ctl or guest" >&2; exit 2 ;; esac
+	$(MAKE) initramfs-debug
+	DENALI_TESTS=$(if $(filter ctl,$(FUZZ)),37-ctlfuzz,38-guestfuzz) \
+	DENALI_VM_ENV="FUZZ_SECONDS=$(SECONDS) GUESTFUZZ_FIRST=100000 DENALI_CASE_TIMEOUT=$$(( $(SECONDS) + 1800 ))" \
+		DENALI_QEMU_TIMEOUT=$$(( $(SECONDS) + 3600 )) scripts/run-tests.sh svm $(TESTKDIR_DEBUG) $(O) debug
 
 check-svm: initramfs-debug
 	scripts/run-tests.sh svm $(TESTKDIR_DEBUG) $(O) debug

@@ -14,6 +14,7 @@
 #   /usr/sbin/ip, /usr/sbin/bridge   the real iproute2 (+ its shared libraries
 #                               and the dynamic loader, at their host paths)
 #   /usr/local/bin/curl, /bin/curl   the real curl (the same way)
+#   /usr/sbin/dmsetup           the real dmsetup (the same way)
 #   /lib/modules/denali/        denali.ko, denali-kunit.ko, denali-checkers.ko (debug kernel)
 #   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko
 #   /bin/denalictl, /bin/<O/tests-bin/*>
@@ -135,6 +136,10 @@ addlink /bin/ip ../usr/sbin/ip
 addlink /bin/bridge ../usr/sbin/bridge
 adddynamic /usr/local/bin/curl "$curlbin"
 addlink /bin/curl ../usr/local/bin/curl
+# dmsetup: a slow block device (dm-delay) for the disk tests, on the debug kernel
+dmsetupbin=$(PATH=/usr/sbin:/sbin:$PATH command -v dmsetup || true)
+[ -n "$dmsetupbin" ] || die "dmsetup not found (apt-get install dmsetup)"
+adddynamic /usr/sbin/dmsetup "$dmsetupbin"
 for d in /etc/iproute2 /usr/share/iproute2 /usr/lib/iproute2; do
 	[ -d "$d" ] || continue
 	while IFS= read -r f; do addfile "$f" "$f" 0644; done < <(find "$d" -maxdepth 1 -type f)

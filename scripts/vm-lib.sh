@@ -5,7 +5,8 @@
 # Environment knobs:
 #   DENALI_ACCEL=auto|tcg|kvm     QEMU accelerator (auto: KVM only when it
 #                                 really runs a guest with the extension)
-#   DENALI_QEMU_TIMEOUT=600       hard timeout of one QEMU boot (s)
+#   DENALI_QEMU_TIMEOUT=600       hard timeout of one QEMU boot (s; 3600 on
+#                                 the debug kernel)
 #   DENALI_BOCHS_TIMEOUT=2700     hard timeout of one Bochs boot (s)
 #   DENALI_QEMU_MEM=1G            QEMU guest memory
 #   DENALI_BOCHS_MEGS=512         Bochs guest memory (MiB)

@@ -425,8 +425,11 @@ static int do_req(struct denali_disk *disk, const struct disk_req *req)
 static void disk_work(struct work_struct *work)
 {
 	struct denali_disk *disk = container_of(work, struct denali_disk, work);
+	struct mem_cgroup *old_memcg;
 	struct disk_req *req;
 
+	/* Page cache the request fills is the VM creator's, as the request is. */
+	old_memcg = denali_vm_charge_begin(disk->vm);
 	for (;;) {
 		spin_lock(&disk->lock);
 		req = list_first_entry_or_null(&disk->queue, struct disk_req, node);
@@ -439,6 +442,7 @@ static void disk_work(struct work_struct *work)
 		kfree(req);
 		cond_resched();
 	}
+	denali_vm_charge_end(old_memcg);
 }
 
 /* Hypercalls, from the VM's worker. */
@@ -728,6 +732,19 @@ int denali_disk_detach(struct denali_vm *vm, unsigned long index)
 out:
 	mutex_unlock(&d->lock);
 	return ret;
+}
+
+/* Whether @vm has a disk (destroy then finishes in the background). */
+bool denali_disk_any(struct denali_vm *vm)
+{
+	bool any = false;
+	int i;
+
+	rcu_read_lock();
+	for (i = 0; i < DENALI_DISK_MAX && !any; i++)
+		any = rcu_access_pointer(vm->disks.disk[i]);
+	rcu_read_unlock();
+	return any;
 }
 
 /*

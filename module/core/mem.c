@@ -72,11 +72,11 @@ struct page *denali_mem_page(struct denali_mem *mem, u64 gfn, bool alloc)
 	if (page || !alloc)
 		return page;
 
-	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	page = alloc_page(DENALI_GFP_GUEST | __GFP_ZERO);
 	if (!page)
 		return ERR_PTR(-ENOMEM);
 
-	old = xa_cmpxchg(&mem->pages, gfn, NULL, page, GFP_KERNEL_ACCOUNT);
+	old = xa_cmpxchg(&mem->pages, gfn, NULL, page, DENALI_GFP_GUEST);
 	if (old) {
 		__free_page(page);
 		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;

@@ -6,8 +6,18 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 #include <linux/atomic.h>
+#include <linux/gfp.h>
 
 struct iov_iter;
+
+/*
+ * How a VM's own memory is allocated (guest pages, nested and TLB
+ * tables): charged to a memory cgroup (the creator's, see struct
+ * denali_vm), and failing rather than calling the OOM killer: a guest
+ * that touches more than its creator may have dies (no_memory), and
+ * nobody else does.
+ */
+#define DENALI_GFP_GUEST	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
 
 /*
  * A guest-physical address. Host code never dereferences one: it goes

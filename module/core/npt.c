@@ -5,6 +5,7 @@
 #include <linux/io.h>
 #include <kunit/visibility.h>
 
+#include "core/mem.h"
 #include "core/npt.h"
 
 #define LEVELS		4
@@ -24,7 +25,7 @@ static u64 *table_of(u64 entry)
 int denali_npt_init(struct denali_npt *npt, const struct denali_npt_fmt *fmt)
 {
 	npt->fmt = fmt;
-	npt->root = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	npt->root = alloc_page(DENALI_GFP_GUEST | __GFP_ZERO);
 	if (!npt->root)
 		return -ENOMEM;
 	npt->pages = 1;
@@ -57,7 +58,7 @@ static u64 *walk(struct denali_npt *npt, u64 gpa, int level, bool alloc)
 
 			if (!alloc)
 				return NULL;
-			p = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+			p = alloc_page(DENALI_GFP_GUEST | __GFP_ZERO);
 			if (!p)
 				return NULL;
 			npt->pages++;

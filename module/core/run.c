@@ -113,6 +113,19 @@ int denali_run_stop(struct denali_vm *vm, const char **why)
 }
 
 /*
+ * Destroy, first part: the VM never runs again (stopped now if it ran).
+ * Its vCPU, tables and registers page stay for what may still write into
+ * them (disk requests in flight) until denali_run_teardown().
+ */
+void denali_run_close(struct denali_vm *vm)
+{
+	mutex_lock(&vm->run_lock);
+	vm->run_closed = true;
+	denali_sched_stop(vm);
+	mutex_unlock(&vm->run_lock);
+}
+
+/*
  * Destroy: stop the VM if it runs, make every CPU forget the VM's
  * translations, free its control block and nested tables. The guest's
  * pages are freed by the caller afterwards.

@@ -9,6 +9,7 @@ struct denali_vm;
 
 int denali_run_start(struct denali_vm *vm, const char **why);
 int denali_run_stop(struct denali_vm *vm, const char **why);
+void denali_run_close(struct denali_vm *vm);
 void denali_run_teardown(struct denali_vm *vm);
 void denali_run_set_state(struct denali_vm *vm, u32 state);
 

@@ -30,6 +30,7 @@
  * the worker while the VM is RUNNING there, and to nobody else.
  */
 #include <linux/kthread.h>
+#include <linux/freezer.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/module.h>
@@ -608,11 +609,13 @@ static enum denali_run_result run_quantum(struct denali_worker *w, struct denali
 	struct denali_sched_ent *ent = &vm->sched;
 	struct denali_vcpu *vcpu = vm->vcpu;
 	u64 start = ktime_get_ns(), end = start + max_t(s64, ent->budget, 0);
+	struct mem_cgroup *old_memcg;
 	enum denali_run_result res;
 	u64 now;
 	int ret;
 
 	vm->stats.quanta++;
+	old_memcg = denali_vm_charge_begin(vm);
 	begin_quantum(vm);
 	arm_quantum_timer(w, end, true);
 	for (;;) {
@@ -656,6 +659,7 @@ static enum denali_run_result run_quantum(struct denali_worker *w, struct denali
 		}
 	}
 	hrtimer_cancel(&w->quantum_timer);
+	denali_vm_charge_end(old_memcg);
 	vcpu->irq_vector = 0;
 	now = ktime_get_ns();
 	vm->stats.run_ns += now - start;
@@ -714,19 +718,27 @@ static void park(struct denali_worker *w, struct denali_vm *vm, enum denali_run_
 		release_vm(vm);
 }
 
+/*
+ * A worker is freezable: system suspend stops it between two quanta, so
+ * no guest runs (and no device of one is touched) while the machine
+ * sleeps; the guests carry on after resume, their timers late.
+ */
 static int worker_fn(void *arg)
 {
 	struct denali_worker *w = arg;
 	struct denali_vm *vm;
 
+	set_freezable();
 	while (!kthread_should_stop()) {
+		try_to_freeze();
 		spin_lock_irq(&w->lock);
 		vm = pick_locked(w);
 		if (!vm)
 			set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock_irq(&w->lock);
 		if (!vm) {
-			if (!kthread_should_stop())
+			/* A freeze asked for before we slept would find no sleeper to wake. */
+			if (!kthread_should_stop() && !freezing(current))
 				schedule();
 			__set_current_state(TASK_RUNNING);
 			continue;

@@ -8,6 +8,8 @@
 #include <linux/stringhash.h>
 #include <linux/string.h>
 #include <linux/ctype.h>
+#include <linux/workqueue.h>
+#include <linux/wait_bit.h>
 #include <linux/denali_guest.h>
 #include <kunit/visibility.h>
 
@@ -39,6 +41,10 @@ static DEFINE_HASHTABLE(vms_by_name, 10);
 static u32 vms_count;
 static u32 vms_generation;
 static bool vms_closed;		/* module unloading: no more VMs */
+/* Destroyed VMs whose teardown still waits for disk I/O (vm_reap()). */
+static atomic_t vms_reaping = ATOMIC_INIT(0);
+
+static void vm_reap(struct work_struct *work);
 
 u32 denali_max_vms(void)
 {
@@ -184,6 +190,7 @@ static void vm_release(struct kref *ref)
 
 	WARN_ON_ONCE(!vm->dead);
 	denali_console_free(&vm->console);
+	mem_cgroup_put(vm->memcg);
 	kfree(vm);
 }
 
@@ -222,6 +229,9 @@ struct denali_vm *denali_vm_create(const struct denali_vm_params *p,
 	denali_mem_init(&vm->mem, p->mem_size);
 	init_rwsem(&vm->lock);
 	kref_init(&vm->ref);
+	INIT_WORK(&vm->reap_work, vm_reap);
+	/* NULL without memory cgroups, or for a kernel thread's request. */
+	vm->memcg = current->mm ? get_mem_cgroup_from_mm(current->mm) : NULL;
 	mutex_init(&vm->run_lock);
 	denali_console_init(&vm->console);
 	denali_sched_ent_init(vm);
@@ -264,11 +274,13 @@ err_unlock:
 	return ERR_PTR(ret);
 }
 
-/* Tears the VM down; its struct lives on while descriptors hold it. */
-static void vm_teardown(struct denali_vm *vm)
+/*
+ * The end of a destroy: disks (once their requests completed: they write
+ * into guest memory and the registers page), the run state, the memory,
+ * the registry's reference. The struct lives on while descriptors hold it.
+ */
+static void vm_teardown_finish(struct denali_vm *vm)
 {
-	denali_nic_del_all(vm);
-	/* Disk I/O writes into guest memory and the registers page: first. */
 	denali_disk_del_all(vm);
 	denali_run_teardown(vm);
 	down_write(&vm->lock);
@@ -276,6 +288,38 @@ static void vm_teardown(struct denali_vm *vm)
 	denali_mem_free(&vm->mem);
 	up_write(&vm->lock);
 	denali_console_wake(&vm->console);
+	denali_stats_retire(vm);
+	denali_vm_put(vm);		/* the registry's reference */
+}
+
+static void vm_reap(struct work_struct *work)
+{
+	struct denali_vm *vm = container_of(work, struct denali_vm, reap_work);
+
+	vm_teardown_finish(vm);
+	if (atomic_dec_and_test(&vms_reaping))
+		wake_up_var(&vms_reaping);
+}
+
+/*
+ * Tears the VM down. Its NICs go and it stops at once; a VM with disks
+ * finishes in the background (vm_reap()), since a request in flight may
+ * take as long as its host file's storage does (a dead NFS server, a
+ * slow device): destroy must not wait for it under the genetlink mutex
+ * and stall every other user of the family. Until then the disks' files
+ * stay claimed; module unload waits for them.
+ */
+static void vm_teardown(struct denali_vm *vm)
+{
+	denali_nic_del_all(vm);
+	denali_run_close(vm);
+	denali_console_wake(&vm->console);
+	if (denali_disk_any(vm)) {
+		atomic_inc(&vms_reaping);
+		queue_work(system_unbound_wq, &vm->reap_work);
+		return;
+	}
+	vm_teardown_finish(vm);
 }
 
 /**
@@ -299,8 +343,6 @@ int denali_vm_destroy(struct denali_vm *vm)
 	mutex_unlock(&vms_lock);
 
 	vm_teardown(vm);
-	denali_stats_retire(vm);
-	denali_vm_put(vm);		/* the registry's reference */
 	return 0;
 }
 
@@ -379,6 +421,7 @@ void denali_vm_registry_exit(void)
 	vms_closed = true;
 	mutex_unlock(&vms_lock);
 	denali_vm_destroy_all();
+	wait_var_event(&vms_reaping, !atomic_read(&vms_reaping));
 	WARN_ON_ONCE(!xa_empty(&vms));
 	xa_destroy(&vms);
 }

@@ -7,6 +7,8 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/rwsem.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/denali.h>
 
 #include "core/mem.h"
@@ -40,6 +42,14 @@ struct denali_vm {
 
 	struct kref ref;
 	struct hlist_node name_node;	/* in the registry's name table */
+	/*
+	 * The memory cgroup of the process that created the VM: guest pages,
+	 * nested and TLB tables and disk requests are charged to it, also
+	 * when a worker or a disk work item allocates them (a reference).
+	 */
+	struct mem_cgroup *memcg;
+	/* Destroy's last part, for a VM whose disks may still have I/O in flight. */
+	struct work_struct reap_work;
 
 	/*
 	 * Running (core/run.c). @run_lock orders start, stop and teardown.
@@ -116,5 +126,19 @@ u32 denali_vm_count(void);
 u32 denali_vm_generation(void);
 
 void denali_vm_registry_exit(void);
+
+/*
+ * Charge what this thread allocates from now on to @vm's creator, until
+ * denali_vm_charge_end() with what this returned (workers, disk work).
+ */
+static inline struct mem_cgroup *denali_vm_charge_begin(struct denali_vm *vm)
+{
+	return set_active_memcg(vm->memcg);
+}
+
+static inline void denali_vm_charge_end(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
 
 #endif /* _DENALI_VM_H */

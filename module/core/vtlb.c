@@ -118,7 +118,7 @@ static int new_table(struct denali_vtlb *t)
 
 	if (WARN_ON_ONCE(t->npages >= t->size + DENALI_VTLB_BASE_PAGES))
 		return -ENOSPC;
-	p = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	p = alloc_page(DENALI_GFP_GUEST | __GFP_ZERO);
 	if (!p)
 		return -ENOMEM;
 	ret = denali_npt_map(t->npt, table_gpa(t->npages), page_to_phys(p),

@@ -364,21 +364,39 @@ VISIBLE_IF_KUNIT int denali_nl_fill_vm(struct sk_buff *skb,
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_nl_fill_vm);
 
-static int reply_vm(struct genl_info *info, struct denali_vm *vm)
+/*
+ * A reply big enough for any VM's message. A request that changes
+ * something takes it first: were it to fail after the change, the caller
+ * would be told "no memory" about a VM or NIC that exists.
+ */
+static struct sk_buff *reply_alloc(void)
 {
-	struct sk_buff *msg;
+	return genlmsg_new(denali_nl_vm_msg_size(), GFP_KERNEL);
+}
+
+/* Send @vm in @msg (from reply_alloc(), consumed). */
+static int reply_vm_in(struct genl_info *info, struct sk_buff *msg,
+		       struct denali_vm *vm)
+{
 	int ret;
 
-	msg = genlmsg_new(denali_nl_vm_msg_size(), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 	ret = denali_nl_fill_vm(msg, vm, info->snd_portid, info->snd_seq, 0,
 				info->genlhdr->cmd);
-	if (ret) {
+	/* denali_nl_vm_msg_size() bounds the message: a host bug otherwise. */
+	if (WARN_ON_ONCE(ret)) {
 		nlmsg_free(msg);
 		return ret;
 	}
 	return genlmsg_reply(msg, info);
+}
+
+static int reply_vm(struct genl_info *info, struct denali_vm *vm)
+{
+	struct sk_buff *msg = reply_alloc();
+
+	if (!msg)
+		return -ENOMEM;
+	return reply_vm_in(info, msg, vm);
 }
 
 /*
@@ -417,6 +435,7 @@ static int vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct denali_vm_params p = { .mem_size = DEFAULT_MEM_SIZE };
 	struct nlattr **attrs = info->attrs;
+	struct sk_buff *msg;
 	struct denali_vm *vm;
 	const char *why;
 	int bad, ret;
@@ -442,13 +461,17 @@ static int vm_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
+	msg = reply_alloc();
+	if (!msg)
+		return -ENOMEM;
 	vm = denali_vm_create(&p, &why);
 	if (IS_ERR(vm)) {
+		nlmsg_free(msg);
 		if (why)
 			set_err(info->extack, NULL, why);
 		return PTR_ERR(vm);
 	}
-	ret = reply_vm(info, vm);
+	ret = reply_vm_in(info, msg, vm);
 	denali_vm_put(vm);
 	return ret;
 }
@@ -544,6 +567,7 @@ static int nic_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct denali_nic_params p = { .index = -1 };
 	struct nlattr **attrs = info->attrs;
 	struct nlattr *a;
+	struct sk_buff *msg;
 	struct denali_vm *vm;
 	const char *why;
 	int bad, ret;
@@ -584,13 +608,19 @@ static int nic_new_doit(struct sk_buff *skb, struct genl_info *info)
 	vm = lookup_vm(info);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
+	msg = reply_alloc();
+	if (!msg) {
+		denali_vm_put(vm);
+		return -ENOMEM;
+	}
 	ret = denali_nic_create(vm, &p, info->extack, &why, &bad);
 	if (ret) {
+		nlmsg_free(msg);
 		/* Without a reason of ours, the master device gave its own. */
 		if (why)
 			set_err(info->extack, bad ? attrs[bad] : NULL, why);
 	} else {
-		ret = reply_vm(info, vm);
+		ret = reply_vm_in(info, msg, vm);
 	}
 	denali_vm_put(vm);
 	return ret;

@@ -11,7 +11,11 @@
 #include <linux/denali.h>
 
 /*
- * nlraw [--dump] CMD [ATTR:KIND:VALUE]...
+ * nlraw [--fail-nth N] [--dump] CMD [ATTR:KIND:VALUE]...
+ *   --fail-nth N  make the Nth allocation the kernel tries for this thread
+ *         from the request on fail (/proc/thread-self/fail-nth, the debug
+ *         kernel's fault injection); prints "fail-nth: injected" or
+ *         "fail-nth: not reached" (the request needed fewer) after the reply
  *   CMD   new, del, get, stats, event, nicnew, nicdel or a number
  *   ATTR  id, name, mem, state, resident, entry, event, nic (index), ifname,
  *         mac, mtu, master, mastername or a number
@@ -239,6 +243,33 @@ static int resolve_family(void)
 	exit(1);
 }
 
+/* Fault injection for this thread: fail its Nth allocation from now on. */
+static void set_fail_nth(int n)
+{
+	FILE *f = fopen("/proc/thread-self/fail-nth", "w");
+
+	if (!f || fprintf(f, "%d", n) < 0 || fclose(f)) {
+		perror("nlraw: /proc/thread-self/fail-nth");
+		exit(2);
+	}
+}
+
+/* What is left of the count: 0 once the failure was injected. */
+static int get_fail_nth(void)
+{
+	FILE *f = fopen("/proc/thread-self/fail-nth", "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	/* Stop counting before the next request. */
+	set_fail_nth(0);
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *cmd_names[] = { [DENALI_CMD_VM_NEW] = "new", [DENALI_CMD_VM_DEL] = "del",
@@ -247,8 +278,13 @@ int main(int argc, char **argv)
 	static char req[8192] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
 	struct genlmsghdr *g;
-	int one = 1, dump = 0, family, i, ret;
+	int one = 1, dump = 0, family, i, ret, fail_nth = 0;
 
+	if (argc > 2 && !strcmp(argv[1], "--fail-nth")) {
+		fail_nth = atoi(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc > 1 && !strcmp(argv[1], "--dump")) {
 		dump = 1;
 		argv++;
@@ -309,8 +345,12 @@ int main(int argc, char **argv)
 		}
 		free(spec);
 	}
+	if (fail_nth > 0)
+		set_fail_nth(fail_nth);
 	send_req(nlh);
 	ret = recv_replies(1);
+	if (fail_nth > 0)
+		printf("fail-nth: %s\n", get_fail_nth() ? "not reached" : "injected");
 	if (!ret)
 		printf("ok\n");
 	return ret ? 1 : 0;

@@ -1,0 +1,167 @@
+#!/bin/sh
+# Fault injection (debug kernel): every control-plane request is made to
+# meet a failed allocation at each of its allocations in turn (the kernel's
+# fail-nth: the Nth allocation of the requesting thread fails), until it
+# needs no more. After each refusal: an errno, nothing half-built (no VM,
+# no NIC, no Linux device left over, the VM in the state it was in); after
+# each success, the thing works. At the end nothing leaked: no VM, no
+# resident page, no denali device (kmemleak scans at the end of the boot).
+# Then the workers' allocations fail at random while guests run: guests
+# may die (no_memory), the host must not.
+# denali-backends: svm
+# denali-timeout: 1500
+. /tests/vm/lib.sh
+
+FS=/sys/kernel/debug/failslab
+FP=/sys/kernel/debug/fail_page_alloc
+MAXN=${FAULTS_MAXN:-400}
+if [ ! -d "$FS" ] || [ ! -d "$FP" ] || [ ! -w /proc/self/fail-nth ]; then
+	fail "fault injection in the test kernel" "no $FS, $FP or fail-nth (the debug kernel has them)"
+	exit 0
+fi
+# Every allocation counts, sleeping ones and order-0 pages too; no stack dumps.
+for d in $FS $FP; do
+	echo N > $d/ignore-gfp-wait
+	echo 0 > $d/verbose
+done
+echo 0 > $FP/min-order
+echo N > $FP/ignore-gfp-highmem
+
+dmesg_mark
+load_denali || { fail "load" "insmod failed"; exit 0; }
+check "create bridge brf" ip link add brf type bridge
+ip link set brf up
+
+vm_exists() { nlraw get name:str:"$1" >/dev/null 2>&1; }
+nic_count() { denalictl show "$1" -j | tr '{' '\n' | grep -c '"ifname"'; }
+state_of() { vm_field "$1" state; }
+
+# inject NAME CHECK-ON-ERROR CHECK-ON-OK UNDO NLRAW-ARGS...: the request
+# with its Nth allocation failing, N = 1, 2, ... until it needed fewer.
+# CHECK-ON-ERROR runs after each refusal (must succeed: nothing
+# half-built); CHECK-ON-OK and UNDO after a success that saw a failure
+# (a failure it recovered from) and after the last one.
+inject() {
+	local name=$1 onerr=$2 onok=$3 undo=$4 n=1 out refused=0 bad= injected_ok=0
+	shift 4
+	while [ $n -le $MAXN ]; do
+		out=$(nlraw --fail-nth $n "$@" 2>&1)
+		case "$out" in
+		*"error "*)
+			refused=$((refused + 1))
+			if ! $onerr; then
+				bad="N=$n: $(echo "$out" | grep '^error' | head -n 1): left something behind"
+				break
+			fi
+			;;
+		*"fail-nth: injected"*)
+			injected_ok=$((injected_ok + 1))
+			$onok || { bad="N=$n: succeeded after a failure but does not work"; break; }
+			$undo
+			;;
+		*"fail-nth: not reached"*)
+			$onok || bad="N=$n: succeeded but does not work"
+			$undo
+			break
+			;;
+		*)
+			bad="N=$n: no answer: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+			break
+			;;
+		esac
+		n=$((n + 1))
+	done
+	[ $n -gt $MAXN ] && bad="still failing after $MAXN allocations"
+	echo "inject $name: $((n - 1)) allocations failed in turn, $refused refusals, $injected_ok recovered"
+	if [ -z "$bad" ]; then
+		pass "fault injection: $name (each of $((n - 1)) allocations fails cleanly)"
+	else
+		fail "fault injection: $name" "$bad"
+	fi
+}
+
+true_() { true; }
+# VM_NEW with a command line and a TLB size.
+no_vm() { ! vm_exists fx; }
+vm_ok() { [ "$(state_of fx)" = created ]; }
+del_fx() { denalictl destroy fx >/dev/null; }
+inject "VM_NEW" no_vm vm_ok del_fx new name:str:fx mem:u64:4194304 20:str:"ip=dhcp" 56:u32:64
+
+# VM_START of a VM with an image; VM_STOP of a running one.
+denalictl create fx --mem 2M --image /guests/steady.elf
+still_created() { [ "$(state_of fx)" = created ]; }
+running() { [ "$(state_of fx)" = running ]; }
+stop_fx() { denalictl stop fx >/dev/null && denalictl destroy fx >/dev/null &&
+	denalictl create fx --mem 2M --image /guests/steady.elf >/dev/null; }
+inject "VM_START" still_created running stop_fx start name:str:fx
+denalictl start fx
+still_running() { [ "$(state_of fx)" = running ]; }
+stopped() { [ "$(state_of fx)" = stopped ]; }
+restart_fx() { denalictl destroy fx >/dev/null && denalictl create fx --mem 2M --image /guests/steady.elf >/dev/null &&
+	denalictl start fx >/dev/null; }
+inject "VM_STOP" still_running stopped restart_fx 7 name:str:fx
+
+# NIC_NEW on a bridge, NIC_DEL.
+no_nic() { [ "$(nic_count fx)" = 0 ] && ! ip link show dnlfx >/dev/null 2>&1; }
+has_nic() { [ "$(nic_count fx)" = 1 ] && ip link show dnlfx | grep -q 'master brf'; }
+del_nic() { denalictl nic del fx dnlfx >/dev/null; }
+inject "NIC_NEW" no_nic has_nic del_nic nicnew name:str:fx ifname:str:dnlfx mastername:str:brf
+denalictl nic add fx name=dnlfx,bridge=brf >/dev/null
+still_nic() { [ "$(nic_count fx)" = 1 ] && ip link show dnlfx >/dev/null 2>&1; }
+add_nic() { denalictl nic add fx name=dnlfx,bridge=brf >/dev/null; }
+inject "NIC_DEL" still_nic no_nic add_nic nicdel name:str:fx ifname:str:dnlfx
+
+# Reads: VM_GET, the dump, STATS.
+inject "VM_GET" true_ true_ true_ get name:str:fx
+inject "VM_GET dump" true_ true_ true_ --dump get
+inject "STATS" true_ true_ true_ stats
+
+# VM_DEL: it cannot fail for want of memory (an event may be lost).
+gone() { ! vm_exists fx && ! ip link show dnlfx >/dev/null 2>&1; }
+recreate() { denalictl create fx --mem 2M --image /guests/steady.elf >/dev/null &&
+	denalictl nic add fx name=dnlfx,bridge=brf >/dev/null && denalictl start fx >/dev/null; }
+inject "VM_DEL" gone gone recreate del name:str:fx
+denalictl destroy fx >/dev/null 2>&1
+
+# The workers: their allocations (guest pages on first touch, TLB tables)
+# fail at random for a while; guests may die for it, nothing else may.
+echo 10 > $FP/probability
+echo 10 > $FS/probability
+echo -1 > $FP/times
+echo -1 > $FS/times
+echo 1 > $FP/task-filter
+echo 1 > $FS/task-filter
+for t in /proc/[0-9]*; do
+	case "$(cat $t/comm 2>/dev/null)" in denali*) echo 1 > $t/make-it-fail ;; esac
+done
+i=0
+while [ $i -lt 20 ]; do
+	denalictl create "fw$i" --mem 4M --image /guests/vmtest.elf --tlb 32 >/dev/null &&
+		denalictl start "fw$i" >/dev/null
+	i=$((i + 1))
+done
+sleep 10
+for d in $FS $FP; do
+	echo 0 > $d/probability
+	echo 0 > $d/task-filter
+done
+i=0 bad=0 died=0
+while [ $i -lt 20 ]; do
+	wait_for 120 vm_ended "fw$i" || bad=$((bad + 1))
+	case "$(denalictl show "fw$i" -j)" in
+	*'"state":"halted"'*'"exit_code":0,'*) ;;
+	*'"crash_reason":"no_memory"'*) died=$((died + 1)) ;;
+	*) bad=$((bad + 1)); denalictl show "fw$i" -j | cut -c1-300 ;;
+	esac
+	denalictl destroy "fw$i" >/dev/null
+	i=$((i + 1))
+done
+echo "faults: $died of 20 guests died of failed allocations in their workers"
+check_output "worker allocation failures: guests halt or die no_memory, nothing else" '^0$' echo $bad
+
+check_output "no VM left" '^\[\]$' denalictl list -j
+check_output "no resident page left" '"resident_pages":0' denalictl stats -j
+check "unload" unload_denali
+check_output "no denali device left" '^0$' sh -c 'ip -o link | grep -c dnl'
+ip link del brf
+check_kernel_log "faults kernel log clean" since-mark
