@@ -56,6 +56,12 @@ CASES = [
      'runner: kmemleak scan\nDENALI-KMEMLEAK-BEGIN\nunreferenced object 0xffff8880 (size 128):\n'
      '  backtrace (crc 0):\n    denali_vm_new+0x10/0x20 [denali]\nDENALI-KMEMLEAK-END\n',
      [('REPORT', 'boot', 'kmemleak')]),
+    ('a known emulator warning while booting is not a report',
+     '[    0.1] WARNING: CPU: 0 PID: 0 at arch/x86/kernel/fpu/xstate.c:605 fpu__init_system_xstate+0x875/0xb7e\n'
+     '[    0.2] ---[ end trace 0 ]---\n', []),
+    ('the same warning inside a case is a report',
+     '=== RUN 70-cpuhp\n[ 9.1] WARNING: CPU: 0 PID: 0 at arch/x86/kernel/fpu/xstate.c:605 fpu__init_system_xstate+0x8/0x9\n',
+     [('REPORT', '70-cpuhp', 'warning')]),
     ('a panic is a report',
      '=== RUN 55-hostile\n[ 9.0] Kernel panic - not syncing: Fatal exception\n', [('REPORT', '55-hostile', 'panic')]),
 ]

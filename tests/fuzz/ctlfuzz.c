@@ -319,9 +319,9 @@ static int wait_answer(int s, uint32_t seq, int first_only)
 				return 0;
 			}
 			if (h->nlmsg_type == NLMSG_DONE) {
+				/* A dump's end is its answer (its status inside). */
 				dumps++;
-				/* The ACK follows a dump's end. */
-				continue;
+				return 0;
 			}
 		}
 	}

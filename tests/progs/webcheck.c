@@ -10,7 +10,8 @@
  * connection each, "GET PATH" (/hello.txt), each given SECONDS (20) from
  * its connect to its last byte. A server answers when the response is
  * "HTTP/1.1 200", the connection closes or the Content-Length is reached,
- * and, with -b, the body is exactly BODY. One that does not is asked
+ * and, with -b, the body is exactly BODY (a final newline of the body
+ * aside, as the shell's $(...) drops it). One that does not is asked
  * once more, after all others. Prints a line per server that failed both
  * times ("webcheck: ADDRESS: WHY"), then
  *
@@ -106,6 +107,10 @@ static int judge(struct conn *c, int closed, const char **why)
 	} else if (!closed) {
 		return 0;
 	}
+	if (body && end[4 + body - 1] == '\n')
+		body--;
+	if (body && end[4 + body - 1] == '\r')
+		body--;
 	if (want_body && (body != strlen(want_body) || memcmp(end + 4, want_body, body))) {
 		*why = "not the expected body";
 		return -1;

@@ -71,6 +71,8 @@ for f in "$CASES_DIR"/*.sh; do
 	fi
 	timeout=$(header "$f" denali-timeout)
 	case "$timeout" in ''|*[!0-9]*) timeout=$DEFAULT_TIMEOUT ;; esac
+	# The debug kernel's checkers make everything several times slower.
+	[ "${DENALI_FLAVOUR:-plain}" = debug ] && timeout=$((timeout * 4))
 	# Longer runs on demand (make fuzz): denali.env.DENALI_CASE_TIMEOUT=S.
 	case "${DENALI_CASE_TIMEOUT:-}" in ''|*[!0-9]*) ;; *) timeout=$DENALI_CASE_TIMEOUT ;; esac
 
