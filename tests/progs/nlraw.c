@@ -16,7 +16,7 @@
  *         from the request on fail (/proc/thread-self/fail-nth, the debug
  *         kernel's fault injection); prints "fail-nth: injected" or
  *         "fail-nth: not reached" (the request needed fewer) after the reply
- *   CMD   new, del, get, stats, event, nicnew, nicdel or a number
+ *   CMD   new, del, get, stats, event, start, stop, nicnew, nicdel or a number
  *   ATTR  id, name, mem, state, resident, entry, event, nic (index), ifname,
  *         mac, mtu, master, mastername or a number
  *   KIND  u8, u16, u32, u64, str (NUL-terminated), hex (raw bytes), zero:N
@@ -274,7 +274,8 @@ int main(int argc, char **argv)
 {
 	static const char *cmd_names[] = { [DENALI_CMD_VM_NEW] = "new", [DENALI_CMD_VM_DEL] = "del",
 		[DENALI_CMD_VM_GET] = "get", [DENALI_CMD_STATS] = "stats", [DENALI_CMD_EVENT] = "event",
-		[DENALI_CMD_NIC_NEW] = "nicnew", [DENALI_CMD_NIC_DEL] = "nicdel" };
+		[DENALI_CMD_NIC_NEW] = "nicnew", [DENALI_CMD_NIC_DEL] = "nicdel",
+		[DENALI_CMD_VM_START] = "start", [DENALI_CMD_VM_STOP] = "stop" };
 	static char req[8192] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = (struct nlmsghdr *)req;
 	struct genlmsghdr *g;
