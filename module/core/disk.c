@@ -734,16 +734,21 @@ out:
 	return ret;
 }
 
-/* Whether @vm has a disk (destroy then finishes in the background). */
-bool denali_disk_any(struct denali_vm *vm)
+/*
+ * VM destroy, first: no disk may be attached any more. Returns whether
+ * the VM has one (destroy then finishes in the background).
+ */
+bool denali_disk_close(struct denali_vm *vm)
 {
+	struct denali_vm_disks *d = &vm->disks;
 	bool any = false;
 	int i;
 
-	rcu_read_lock();
+	mutex_lock(&d->lock);
+	d->closed = true;
 	for (i = 0; i < DENALI_DISK_MAX && !any; i++)
-		any = rcu_access_pointer(vm->disks.disk[i]);
-	rcu_read_unlock();
+		any = rcu_access_pointer(d->disk[i]);
+	mutex_unlock(&d->lock);
 	return any;
 }
 

@@ -65,7 +65,7 @@ struct denali_disk_claim {
 void denali_disks_init(struct denali_vm *vm);
 int denali_disk_attach(struct denali_vm *vm, const struct denali_disk_attach *a);
 int denali_disk_detach(struct denali_vm *vm, unsigned long index);
-bool denali_disk_any(struct denali_vm *vm);
+bool denali_disk_close(struct denali_vm *vm);
 void denali_disk_del_all(struct denali_vm *vm);
 bool denali_disk_get_info(struct denali_vm *vm, u32 index,
 			  struct denali_disk_info *info);

@@ -284,7 +284,6 @@ static void vm_teardown_finish(struct denali_vm *vm)
 	denali_disk_del_all(vm);
 	denali_run_teardown(vm);
 	down_write(&vm->lock);
-	vm->dead = true;
 	denali_mem_free(&vm->mem);
 	up_write(&vm->lock);
 	denali_console_wake(&vm->console);
@@ -311,10 +310,14 @@ static void vm_reap(struct work_struct *work)
  */
 static void vm_teardown(struct denali_vm *vm)
 {
+	/* From here on its descriptors fail with ENODEV and consoles end. */
+	down_write(&vm->lock);
+	vm->dead = true;
+	up_write(&vm->lock);
 	denali_nic_del_all(vm);
 	denali_run_close(vm);
 	denali_console_wake(&vm->console);
-	if (denali_disk_any(vm)) {
+	if (denali_disk_close(vm)) {
 		atomic_inc(&vms_reaping);
 		queue_work(system_unbound_wq, &vm->reap_work);
 		return;

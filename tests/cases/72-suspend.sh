@@ -36,7 +36,7 @@ check "start a spinning guest" denalictl start spin
 check "start a ticking guest" denalictl start tick
 sleep 1
 q0=$(vm_num spin quanta)
-check "the freezer test passes with guests running" sh -c 'echo freezer > /sys/power/pm_test && echo mem > /sys/power/state'
+check "the freezer test passes with guests running" sh -c 'echo freezer > /sys/power/pm_test && echo freeze > /sys/power/state'
 echo none > /sys/power/pm_test
 sleep 1
 check_output "the spinning guest still runs" '^running$' vm_field spin state
