@@ -735,21 +735,22 @@ out:
 }
 
 /*
- * VM destroy, first: no disk may be attached any more. Returns whether
- * the VM has one (destroy then finishes in the background).
+ * VM destroy, first (the VM no longer runs, so no request can be added):
+ * no disk may be attached any more. Returns whether requests are still
+ * in flight (destroy then finishes in the background).
  */
 bool denali_disk_close(struct denali_vm *vm)
 {
 	struct denali_vm_disks *d = &vm->disks;
-	bool any = false;
-	int i;
+	bool busy;
 
 	mutex_lock(&d->lock);
 	d->closed = true;
-	for (i = 0; i < DENALI_DISK_MAX && !any; i++)
-		any = rcu_access_pointer(d->disk[i]);
+	spin_lock(&d->cq_lock);
+	busy = d->inflight;
+	spin_unlock(&d->cq_lock);
 	mutex_unlock(&d->lock);
-	return any;
+	return busy;
 }
 
 /*

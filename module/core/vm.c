@@ -301,12 +301,13 @@ static void vm_reap(struct work_struct *work)
 }
 
 /*
- * Tears the VM down. Its NICs go and it stops at once; a VM with disks
- * finishes in the background (vm_reap()), since a request in flight may
- * take as long as its host file's storage does (a dead NFS server, a
- * slow device): destroy must not wait for it under the genetlink mutex
- * and stall every other user of the family. Until then the disks' files
- * stay claimed; module unload waits for them.
+ * Tears the VM down. Its NICs go and it stops at once; a VM whose disks
+ * still have requests in flight finishes in the background (vm_reap()),
+ * since a request may take as long as its host file's storage does (a
+ * dead NFS server, a slow device): destroy must not wait for it under
+ * the genetlink mutex and stall every other user of the family. Until
+ * then those disks' files stay claimed; module unload waits for them.
+ * Without requests in flight everything is gone when destroy returns.
  */
 static void vm_teardown(struct denali_vm *vm)
 {
