@@ -100,16 +100,16 @@ del_fx() { denalictl destroy fx >/dev/null; }
 inject "VM_NEW" no_vm vm_ok del_fx new name:str:fx mem:u64:4194304 20:str:"ip=dhcp" 56:u32:64
 
 # VM_START of a VM with an image; VM_STOP of a running one.
-denalictl create fx --mem 2M --image /guests/steady.elf
+denalictl create fx --mem 2M --image /guests/spin.elf
 still_created() { [ "$(state_of fx)" = created ]; }
 running() { [ "$(state_of fx)" = running ]; }
 stop_fx() { denalictl stop fx >/dev/null && denalictl destroy fx >/dev/null &&
-	denalictl create fx --mem 2M --image /guests/steady.elf >/dev/null; }
+	denalictl create fx --mem 2M --image /guests/spin.elf >/dev/null; }
 inject "VM_START" still_created running stop_fx start name:str:fx
 denalictl start fx
 still_running() { [ "$(state_of fx)" = running ]; }
 stopped() { [ "$(state_of fx)" = stopped ]; }
-restart_fx() { denalictl destroy fx >/dev/null && denalictl create fx --mem 2M --image /guests/steady.elf >/dev/null &&
+restart_fx() { denalictl destroy fx >/dev/null && denalictl create fx --mem 2M --image /guests/spin.elf >/dev/null &&
 	denalictl start fx >/dev/null; }
 inject "VM_STOP" still_running stopped restart_fx stop name:str:fx
 
@@ -130,7 +130,7 @@ inject "STATS" true_ true_ true_ stats
 
 # VM_DEL: it cannot fail for want of memory (an event may be lost).
 gone() { ! vm_exists fx && ! ip link show dnlfx >/dev/null 2>&1; }
-recreate() { denalictl create fx --mem 2M --image /guests/steady.elf >/dev/null &&
+recreate() { denalictl create fx --mem 2M --image /guests/spin.elf >/dev/null &&
 	denalictl nic add fx name=dnlfx,bridge=brf >/dev/null && denalictl start fx >/dev/null; }
 inject "VM_DEL" gone gone recreate del name:str:fx
 denalictl destroy fx >/dev/null 2>&1
