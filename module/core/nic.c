@@ -704,7 +704,7 @@ int denali_nic_send(struct denali_vm *vm, u64 nr, u64 gpa, u64 len, u64 *rax)
 	nic = nic_rcu(vm, nr);
 	ret = nic ? send_check(nic, len) : -DENALI_ENODEV;
 	rcu_read_unlock();
-	*rax = ret > 0 ? len : (u64)(s64)ret;
+	*rax = ret >= 0 ? len : (u64)(s64)ret;
 	if (ret)
 		return 0;
 
@@ -724,7 +724,7 @@ int denali_nic_send(struct denali_vm *vm, u64 nr, u64 gpa, u64 len, u64 *rax)
 	rcu_read_lock();
 	nic = nic_rcu(vm, nr);
 	ret = nic ? send_check(nic, len) : -DENALI_ENODEV;
-	*rax = ret > 0 ? len : (u64)(s64)ret;
+	*rax = ret >= 0 ? len : (u64)(s64)ret;
 	if (ret) {
 		kfree_skb(skb);
 	} else if (!skb) {
