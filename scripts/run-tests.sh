@@ -34,6 +34,8 @@
 # is printed. A boot with none passes "no kernel report in boot <group>".
 #
 # Environment: DENALI_TESTS=GLOB,GLOB selects cases by name (default all);
+# DENALI_GROUPS="main smp ..." only these boot groups; DENALI_RESULTS=NAME
+# writes O/results-NAME.txt instead of O/results-<backend>.txt;
 # DENALI_VM_ENV="NAME=VALUE ..." is exported to the cases (SCALE_VMS=5000);
 # see scripts/vm-lib.sh for timeouts, memory and the accelerator.
 set -uo pipefail
@@ -60,7 +62,7 @@ fi
 logs=$o/logs
 work=$o/vm-$backend
 mkdir -p "$logs" "$work"
-results=$o/results-$backend.txt
+results=$o/results-${DENALI_RESULTS:-$backend}.txt
 : > "$results"
 
 npass=0
@@ -103,6 +105,9 @@ for f in "$top"/tests/cases/*.sh; do
 	fi
 	group=$(header "$f" denali-boot)
 	group=${group:-main}
+	if [ -n "${DENALI_GROUPS:-}" ] && [[ " $DENALI_GROUPS " != *" $group "* ]]; then
+		continue
+	fi
 	if [ "$group" = checkers ] && [ "$flavour" != debug ]; then
 		echo "note: $name skipped (boot group 'checkers' needs the debug kernel)"
 		continue
