@@ -42,7 +42,7 @@ state_of() { vm_field "$1" state; }
 # half-built); CHECK-ON-OK and UNDO after a success that saw a failure
 # (a failure it recovered from) and after the last one. With FULL=F and
 # STRIDE=S set, every allocation up to the Fth fails in turn, then every
-# Sth (creating a Linux device takes a few hundred allocations, and each
+# Sth (creating a Linux device takes several hundred allocations, and each
 # try several seconds on the debug kernel).
 inject() {
 	local name=$1 onerr=$2 onok=$3 undo=$4 n=1 out refused=0 bad= injected_ok=0 lost=0
@@ -129,14 +129,18 @@ inject "VM_STOP" still_running stopped restart_fx stop name:str:fx
 no_nic() { [ "$(nic_count fx)" = 0 ] && ! ip link show dnlfx >/dev/null 2>&1; }
 has_nic() { [ "$(nic_count fx)" = 1 ] && ip link show dnlfx | grep -q 'master brf'; }
 del_nic() { denalictl nic del fx dnlfx >/dev/null; }
+# A Linux device on a bridge takes several hundred allocations.
 FULL=30
-STRIDE=25
+STRIDE=100
+MAXN_SAVED=$MAXN
+MAXN=3000
 inject "NIC_NEW" no_nic has_nic del_nic nicnew name:str:fx ifname:str:dnlfx mastername:str:brf
 denalictl nic add fx name=dnlfx,bridge=brf >/dev/null
 still_nic() { [ "$(nic_count fx)" = 1 ] && ip link show dnlfx >/dev/null 2>&1; }
 add_nic() { denalictl nic add fx name=dnlfx,bridge=brf >/dev/null; }
 inject "NIC_DEL" still_nic no_nic add_nic nicdel name:str:fx ifname:str:dnlfx
 unset FULL STRIDE
+MAXN=$MAXN_SAVED
 
 # Reads: VM_GET, the dump, STATS.
 inject "VM_GET" true_ true_ true_ get name:str:fx
