@@ -25,6 +25,8 @@ loop=$(losetup -f)
 check "a loop device over a 1 MiB file" losetup "$loop" "$img" || exit 0
 check "a dm-delay device over it ($DELAY_MS ms a request)" \
 	dmsetup create dnslow --table "0 2048 delay $loop 0 $DELAY_MS" || { losetup -d "$loop"; exit 0; }
+dmsetup mknodes dnslow 2>/dev/null
+check "its node /dev/mapper/dnslow" test -b /dev/mapper/dnslow
 opens() { dmsetup info -c --noheadings -o open dnslow 2>/dev/null | tr -d ' '; }
 
 check "create a VM on the slow disk" denalictl create holder --mem 4M --image /guests/diskhold.elf \
@@ -50,6 +52,7 @@ check "loop device detached" losetup -d "$loop"
 loop=$(losetup -f)
 losetup "$loop" "$img"
 dmsetup create dnslow --table "0 2048 delay $loop 0 $DELAY_MS"
+dmsetup mknodes dnslow 2>/dev/null
 denalictl create holder2 --mem 4M --image /guests/diskhold.elf --disk /dev/mapper/dnslow --cmdline "reads=4"
 denalictl start holder2
 wait_for 60 sh -c 'denalictl console holder2 --no-input | grep -q "^diskhold: 4 requests queued"'
