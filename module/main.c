@@ -26,6 +26,9 @@ static int __init denali_init(void)
 	ret = denali_disk_init();
 	if (ret)
 		goto err_disk;
+	ret = denali_vm_registry_init();
+	if (ret)
+		goto err_registry;
 	ret = denali_nl_init();
 	if (ret)
 		goto err_nl;
@@ -39,6 +42,8 @@ static int __init denali_init(void)
 err_dev:
 	denali_nl_exit();
 err_nl:
+	denali_vm_registry_exit();
+err_registry:
 	denali_disk_exit();
 err_disk:
 	denali_nic_exit();

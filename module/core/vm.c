@@ -9,7 +9,6 @@
 #include <linux/string.h>
 #include <linux/ctype.h>
 #include <linux/workqueue.h>
-#include <linux/wait_bit.h>
 #include <linux/denali_guest.h>
 #include <kunit/visibility.h>
 
@@ -41,8 +40,12 @@ static DEFINE_HASHTABLE(vms_by_name, 10);
 static u32 vms_count;
 static u32 vms_generation;
 static bool vms_closed;		/* module unloading: no more VMs */
-/* Destroyed VMs whose teardown still waits for disk I/O (vm_reap()). */
-static atomic_t vms_reaping = ATOMIC_INIT(0);
+/*
+ * Destroyed VMs whose teardown still waits for disk I/O (vm_reap()), on a
+ * workqueue of the module's own, which unload destroys: that waits for
+ * every item to have returned, not only to have done its work.
+ */
+static struct workqueue_struct *reap_wq;
 
 static void vm_reap(struct work_struct *work);
 
@@ -296,8 +299,6 @@ static void vm_reap(struct work_struct *work)
 	struct denali_vm *vm = container_of(work, struct denali_vm, reap_work);
 
 	vm_teardown_finish(vm);
-	if (atomic_dec_and_test(&vms_reaping))
-		wake_up_var(&vms_reaping);
 }
 
 /*
@@ -319,8 +320,7 @@ static void vm_teardown(struct denali_vm *vm)
 	denali_run_close(vm);
 	denali_console_wake(&vm->console);
 	if (denali_disk_close(vm)) {
-		atomic_inc(&vms_reaping);
-		queue_work(system_unbound_wq, &vm->reap_work);
+		queue_work(reap_wq, &vm->reap_work);
 		return;
 	}
 	vm_teardown_finish(vm);
@@ -419,13 +419,19 @@ u32 denali_vm_generation(void)
 }
 
 /* Module unload: refuse new VMs, then destroy every one, announcing each. */
+int __init denali_vm_registry_init(void)
+{
+	reap_wq = alloc_workqueue("denali_reap", WQ_UNBOUND, 0);
+	return reap_wq ? 0 : -ENOMEM;
+}
+
 void denali_vm_registry_exit(void)
 {
 	mutex_lock(&vms_lock);
 	vms_closed = true;
 	mutex_unlock(&vms_lock);
 	denali_vm_destroy_all();
-	wait_var_event(&vms_reaping, !atomic_read(&vms_reaping));
+	destroy_workqueue(reap_wq);
 	WARN_ON_ONCE(!xa_empty(&vms));
 	xa_destroy(&vms);
 }

@@ -125,6 +125,7 @@ void denali_vm_put(struct denali_vm *vm);
 u32 denali_vm_count(void);
 u32 denali_vm_generation(void);
 
+int denali_vm_registry_init(void);
 void denali_vm_registry_exit(void);
 
 /*
