@@ -31,16 +31,16 @@ check_output "there are workers" '^[1-9]' echo $nworkers
 check_output "every worker is freezable" '^0$' echo $nofreeze
 
 denalictl create spin --mem 2M --image /guests/spin.elf >/dev/null
-denalictl create tick --mem 2M --image /guests/ticker.elf >/dev/null
+denalictl create tick --mem 2M --image /guests/echo.elf >/dev/null
 check "start a spinning guest" denalictl start spin
-check "start a ticking guest" denalictl start tick
+check "start an idling guest (echo, waiting for input)" denalictl start tick
 sleep 1
 q0=$(vm_num spin quanta)
 check "the freezer test passes with guests running" sh -c 'echo freezer > /sys/power/pm_test && echo freeze > /sys/power/state'
 echo none > /sys/power/pm_test
 sleep 1
 check_output "the spinning guest still runs" '^running$' vm_field spin state
-check_output "the ticking guest still runs" '^running$' vm_field tick state
+check_output "the idling guest still runs" '^running$' vm_field tick state
 expect_more() { [ "$(vm_num spin quanta)" -gt "$q0" ]; }
 check "the spinning guest got quanta after the thaw" wait_for 10 expect_more
 check_output "the freezer froze the workers (no task refused)" '^0$' sh -c "dmesg | grep -c 'refusing to freeze'"
