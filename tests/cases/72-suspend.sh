@@ -1,7 +1,7 @@
 #!/bin/sh
 # System suspend with guests running: the workers are freezable kernel
 # threads (no PF_NOFREEZE), the kernel's freezer test (pm_test=freezer:
-# freeze every task, wait, thaw) succeeds with a spinning and a sleeping
+# freeze every task, wait, thaw) succeeds with a spinning and an idling
 # guest, and both carry on afterwards. Needs CONFIG_SUSPEND and
 # CONFIG_PM_DEBUG: the debug kernel (the AMD-V suite).
 # denali-boot: smp
