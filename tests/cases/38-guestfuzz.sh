@@ -8,6 +8,7 @@
 # harmlessly at the deadline and is stopped. The harness fails the boot
 # on any kernel report. Seeds: GUESTFUZZ_SEEDS (count), from
 # GUESTFUZZ_FIRST (1); longer: make fuzz FUZZ=guest SECONDS=N.
+# denali-backends: svm
 # denali-timeout: 3000
 . /tests/vm/lib.sh
 
