@@ -11,6 +11,7 @@
 #   DENALI_QEMU_MEM=1G            QEMU guest memory
 #   DENALI_BOCHS_MEGS=512         Bochs guest memory (MiB)
 #   DENALI_QEMU_EXTRA=            more QEMU arguments (word-split)
+#   DENALI_QEMU_TCG_OPTS=         more -accel tcg options (thread=single)
 #   DENALI_INITRAMFS=O/initramfs.cpio.gz
 
 vm_note() { echo "vm: $*" >&2; }
@@ -126,7 +127,9 @@ vm_pick_accel() { # BACKEND KERNEL INITRAMFS WORKDIR
 # Starts QEMU in its own process group. Sets VM_PID.
 vm_qemu_start() { # CPU ACCEL KERNEL INITRAMFS CMDLINE CONSOLE RESULTS
 	local cpu=$1 accel=$2 kernel=$3 initrd=$4 cmdline=$5 log=$6 res=$7
-	local accelarg="-accel tcg"
+	# DENALI_QEMU_TCG_OPTS: more TCG options (thread=single: one host
+	# thread for both virtual CPUs, no multi-threaded TCG).
+	local accelarg="-accel tcg${DENALI_QEMU_TCG_OPTS:+,$DENALI_QEMU_TCG_OPTS}"
 	[ "$accel" = kvm ] && accelarg="-accel kvm"
 	rm -f "$log" "$res"
 	: > "$log"

@@ -106,6 +106,7 @@ struct vcpu_svm {
 	int last_cpu;			/* where it last ran, -1 for nowhere */
 	u64 last_exit;			/* its exit code there */
 	u64 last_rip;			/* the guest RIP at that exit */
+	u32 entry_inj;			/* the event injected at the last entry */
 };
 
 static struct vcpu_svm *to_svm(struct denali_vcpu *vcpu)
@@ -690,12 +691,13 @@ static bool vmcb_intact(struct vcpu_svm *svm)
 static void vmcb_report(struct vcpu_svm *svm, const char *when)
 {
 	const struct vmcb_save_area *s = &svm->vmcb->save;
+	const struct vmcb_control_area *c = &svm->vmcb->control;
 	int cpu;
 
-	pr_err("VM %s: VMCB %llx holds state it was never given %s on CPU %d: rip %llx cr3 %llx efer %llx cr0 %llx cr4 %llx rsp %llx exit %llx; last ran on CPU %d exit %llx rip %llx\n",
+	pr_err("VM %s: VMCB %llx holds state it was never given %s on CPU %d: rip %llx cr3 %llx efer %llx cr0 %llx cr4 %llx rsp %llx exit %llx info %llx %llx int %x, entered with event %x; last ran on CPU %d exit %llx rip %llx\n",
 	       svm->vcpu.vm->name, svm->vmcb_pa, when, smp_processor_id(), s->rip, s->cr3, s->efer,
-	       s->cr0, s->cr4, s->rsp, (u64)svm->vmcb->control.exit_code, svm->last_cpu,
-	       svm->last_exit, svm->last_rip);
+	       s->cr0, s->cr4, s->rsp, (u64)c->exit_code, c->exit_info_1, c->exit_info_2,
+	       c->exit_int_info, svm->entry_inj, svm->last_cpu, svm->last_exit, svm->last_rip);
 	for_each_online_cpu(cpu)
 		pr_err("  CPU %d last VMRUN of VMCB %llx\n", cpu,
 		       READ_ONCE(per_cpu_ptr(&svm_cpu, cpu)->last_vmcb_pa));
@@ -780,6 +782,7 @@ static int svm_vcpu_run(struct denali_vcpu *vcpu)
 				vcpu->tlb_flush ? TLB_CONTROL_FLUSH_ASID :
 						  TLB_CONTROL_DO_NOTHING;
 	vcpu->tlb_flush = false;
+	svm->entry_inj = vmcb->control.event_inj;
 	get_debugreg(dr7, 7);
 	rdmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
 	if (debugctl)
