@@ -27,6 +27,15 @@ mac_of() { # N: 02:de:00:0b:HH:LL
 }
 listening() { denalictl console "s$1" --no-input </dev/null 2>/dev/null | grep -q '^httpd: listening'; }
 
+# Memory before and after (accounted, not asserted: the kernel keeps
+# caches of its own, sysfs and neighbour entries among them).
+meminfo() { # FILE: the fields that say where memory went, after dropping caches
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	grep -E '^(MemFree|MemAvailable|Cached|Slab|SReclaimable|SUnreclaim|KernelStack|PageTables|Percpu|VmallocUsed):' /proc/meminfo > "$1"
+}
+meminfo "$CASE_TMP/mem.before"
+
 dmesg_mark
 load_denali || { fail "load" "insmod failed"; exit 0; }
 
@@ -127,4 +136,8 @@ while [ $b -lt $nb ]; do
 	ip link del "brs$b"
 	b=$((b + 1))
 done
+meminfo "$CASE_TMP/mem.after"
+echo "scale: memory after unload and bridge removal, against before the load (KiB):"
+paste "$CASE_TMP/mem.before" "$CASE_TMP/mem.after" |
+	awk '{ printf "scale:   %-14s %9d -> %9d (%+d)\n", $1, $2, $5, $5 - $2 }'
 check_kernel_log "scale kernel log clean" since-mark
