@@ -5,6 +5,7 @@
 #   make check         every test: compile checks, KUnit, QEMU (AMD-V), Bochs (VT-x)
 #   make bench BENCH=idle [BACKEND=svm|vmx]   a benchmark of bench/, on demand
 #   make fuzz FUZZ=ctl|guest SECONDS=600      a fuzzer, for longer than make check
+#   make emulator-flaw   QEMU's TCG flaw (Documentation/testing.rst), without the module
 #   make KDIR=/path    build the module against any kernel tree
 #
 # Everything generated goes to build/ (or O=...); the test kernel is cached
@@ -43,7 +44,7 @@ define modbuild
 endef
 
 
-.PHONY: deps all module userspace guests testprogs kernel kernel-debug test-module test-module-debug \
+.PHONY: emulator-flaw deps all module userspace guests testprogs kernel kernel-debug test-module test-module-debug \
 	initramfs initramfs-debug demo demo-vmx bench fuzz check \
 	check-svm check-vmx compile-checks checkpatch clean help
 
@@ -116,6 +117,16 @@ fuzz: deps
 	DENALI_TESTS=$(if $(filter ctl,$(FUZZ)),37-ctlfuzz,38-guestfuzz) \
 	DENALI_VM_ENV="FUZZ_SECONDS=$(SECONDS) GUESTFUZZ_FIRST=100000 DENALI_CASE_TIMEOUT=$$(( $(SECONDS) + 1800 ))" \
 		DENALI_QEMU_TIMEOUT=$$(( $(SECONDS) + 3600 )) scripts/run-tests.sh svm $(TESTKDIR_DEBUG) $(O) debug
+
+# The emulator flaw of Documentation/testing.rst reproduced without the
+# module: a KVM guest under QEMU's multi-threaded TCG (the flaw shows),
+# then single-threaded (it does not). On demand only.
+emulator-flaw: deps
+	$(MAKE) initramfs
+	-DENALI_QEMU_TCG_OPTS=thread=multi DENALI_GROUPS=flaw DENALI_RESULTS=flaw-multi \
+		scripts/run-tests.sh svm $(TESTKDIR) $(O) plain
+	DENALI_QEMU_TCG_OPTS=thread=single DENALI_GROUPS=flaw DENALI_RESULTS=flaw-single \
+		scripts/run-tests.sh svm $(TESTKDIR) $(O) plain
 
 check-svm: initramfs-debug
 	scripts/run-tests.sh svm $(TESTKDIR_DEBUG) $(O) debug

@@ -5,7 +5,7 @@
 # Environment knobs:
 #   DENALI_ACCEL=auto|tcg|kvm     QEMU accelerator (auto: KVM only when it
 #                                 really runs a guest with the extension)
-#   DENALI_QEMU_TIMEOUT=600       hard timeout of one QEMU boot (s; 3600 on
+#   DENALI_QEMU_TIMEOUT=1800      hard timeout of one QEMU boot (s; 3600 on
 #                                 the debug kernel)
 #   DENALI_BOCHS_TIMEOUT=2700     hard timeout of one Bochs boot (s)
 #   DENALI_QEMU_MEM=1G            QEMU guest memory
@@ -21,7 +21,7 @@ vm_qemu_cpu() { # GROUP ACCEL
 	local base=qemu64
 	[ "$2" = kvm ] && base=host
 	case "$1" in
-	main | smp | net | checkers | scale) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
+	main | smp | net | checkers | scale | flaw) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
 	nohw) echo "$base,-svm,-vmx" ;;
 	nonpt) echo "$base,+svm,-npt" ;;
 	*) echo "" ;;
