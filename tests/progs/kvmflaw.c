@@ -82,6 +82,8 @@ static pid_t start_fpu_load(int cpu)
 		volatile double x = 1.0;
 		char c;
 
+		close(ab[1]);	/* so that either end's exit ends the other */
+		close(ba[0]);
 		for (;;) {
 			if (read(ab[0], &c, 1) != 1)
 				_exit(0);
@@ -90,6 +92,8 @@ static pid_t start_fpu_load(int cpu)
 				_exit(0);
 		}
 	}
+	close(ab[0]);
+	close(ba[1]);
 	for (;;) {
 		volatile double y = 2.0;
 		char c = 0;
