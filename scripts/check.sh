@@ -38,8 +38,6 @@ vmx_out=$O/check-vmx.out
 step_start=$(date +%s)
 ( step "$top/scripts/run-tests.sh" vmx "$kdir" "$O" plain ) > "$vmx_out" 2>&1 &
 vmx_pid=$!
-# The plain boots first: the scale boot runs QEMU on one host thread
-# (run-tests.sh), which costs nothing while Bochs has the other CPU.
 step_start=$(date +%s)
 DENALI_GROUPS="net scale nohw nonpt" DENALI_RESULTS=svm-plain step "$top/scripts/run-tests.sh" svm "$kdir" "$O" plain
 step_start=$(date +%s)

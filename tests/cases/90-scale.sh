@@ -39,6 +39,21 @@ meminfo "$CASE_TMP/mem.before"
 dmesg_mark
 load_denali || { fail "load" "insmod failed"; exit 0; }
 
+# QEMU's multi-threaded TCG now and then corrupts virtual CPU 0 (and
+# only it) right after #VMEXIT (Documentation/testing.rst, "An emulator
+# flaw at scale"): in QEMU the workers run on the last CPU, and CPU 0
+# keeps the control plane, the load and webcheck.
+if [ "$BACKEND" = svm ] && [ "$(nproc)" -gt 1 ]; then
+	mask=$(printf '%x' $((1 << ($(nproc) - 1))))
+	nw=0
+	for t in /proc/[0-9]*; do
+		case "$(cat "$t/comm" 2>/dev/null)" in
+		denali/w*) taskset -p "$mask" "${t#/proc/}" >/dev/null && nw=$((nw + 1)) ;;
+		esac
+	done
+	check_output "the workers run on the last CPU only" "^$nw\$" cat /sys/module/denali/parameters/workers
+fi
+
 nb=$(( (VMS + PER_BRIDGE - 1) / PER_BRIDGE ))
 b=0
 while [ $b -lt $nb ]; do
@@ -118,7 +133,10 @@ while [ $i -lt $VMS ]; do
 	ip_of $i
 	i=$((i + 1))
 done > "$CASE_TMP/addrs"
-web_all() { webcheck -c 64 -b "Hello from Ilwaco on Denali." < "$CASE_TMP/addrs"; }
+# 16 at a time, 60 s each: under TCG the VMs together answer a few
+# requests a second, so more in flight only makes each wait longer (at
+# 64 and 20 s, on a loaded machine, every request timed out).
+web_all() { webcheck -c 16 -t 60 -b "Hello from Ilwaco on Denali." < "$CASE_TMP/addrs"; }
 check_output "all $VMS web VMs answer" "^webcheck: hosts=$VMS answered=$VMS failed=0 " web_all
 echo "scale: frames dropped at the VMs' receive queues: $(denalictl list -j | grep -o '"rx_dropped":[0-9]*' | awk -F: '{ n += $2 } END { print n + 0 }')"
 notrunning=$(denalictl list -j | tr '{' '\n' | grep '"name":"s[0-9]' | grep -vc '"state":"running"')
