@@ -166,15 +166,18 @@ denalictl destroy fx >/dev/null 2>&1
 
 # The workers: their allocations (guest pages on first touch, TLB tables)
 # fail at random for a while; guests may die for it, nothing else may.
-echo 10 > $FP/probability
-echo 10 > $FS/probability
-echo -1 > $FP/times
-echo -1 > $FS/times
+# The task filter first and the probability last: in between, every
+# task in the system would meet the failures (once, init could no longer
+# fork and the boot panicked).
 echo 1 > $FP/task-filter
 echo 1 > $FS/task-filter
+echo -1 > $FP/times
+echo -1 > $FS/times
 for t in /proc/[0-9]*; do
 	case "$(cat $t/comm 2>/dev/null)" in denali*) echo 1 > $t/make-it-fail ;; esac
 done
+echo 10 > $FP/probability
+echo 10 > $FS/probability
 i=0
 while [ $i -lt 20 ]; do
 	denalictl create "fw$i" --mem 4M --image /guests/vmtest.elf --tlb 32 >/dev/null &&
