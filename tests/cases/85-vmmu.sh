@@ -72,6 +72,7 @@ counters() {
 
 dmesg_mark
 load_denali || { fail "load" "insmod failed"; exit 0; }
+workers_off_cpu0
 
 # --- vmtest on the default TLB (512 entries) --------------------------------------
 run_guest vt 900 --image /guests/vmtest.elf --mem 32M --cmdline "$WALK"

@@ -39,20 +39,7 @@ meminfo "$CASE_TMP/mem.before"
 dmesg_mark
 load_denali || { fail "load" "insmod failed"; exit 0; }
 
-# QEMU's multi-threaded TCG now and then corrupts virtual CPU 0 (and
-# only it) right after #VMEXIT (Documentation/testing.rst, "An emulator
-# flaw at scale"): in QEMU the workers run on the last CPU, and CPU 0
-# keeps the control plane, the load and webcheck.
-if [ "$BACKEND" = svm ] && [ "$(nproc)" -gt 1 ]; then
-	mask=$(printf '%x' $((1 << ($(nproc) - 1))))
-	nw=0
-	for t in /proc/[0-9]*; do
-		case "$(cat "$t/comm" 2>/dev/null)" in
-		denali/w*) taskset -p "$mask" "${t#/proc/}" >/dev/null && nw=$((nw + 1)) ;;
-		esac
-	done
-	check_output "the workers run on the last CPU only" "^$nw\$" cat /sys/module/denali/parameters/workers
-fi
+workers_off_cpu0
 
 nb=$(( (VMS + PER_BRIDGE - 1) / PER_BRIDGE ))
 b=0
