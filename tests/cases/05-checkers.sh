@@ -20,23 +20,30 @@ if [ ! -f "$ko" ]; then
 fi
 check "load denali-checkers" insmod "$ko" || exit 0
 
+# The kernel writes its reports to the serial console at once, while the
+# markers wait in the terminal's buffer: ttydrain puts each marker on the
+# wire before the report (or the next window) can start.
+mark() { # BEGIN|END KIND
+	echo "DENALI-EXPECT-REPORT $1 $2"
+	/bin/ttydrain
+}
 expect() { # KIND: trigger KIND between the markers
-	echo "DENALI-EXPECT-REPORT BEGIN $1"
+	mark BEGIN "$1"
 	echo "$1" > "$trigger"
 	sleep 1
-	echo "DENALI-EXPECT-REPORT END $1"
+	mark END "$1"
 }
 for kind in lockdep ubsan kasan; do
 	expect "$kind"
 done
-echo "DENALI-EXPECT-REPORT BEGIN warning"
+mark BEGIN warning
 echo warn > "$trigger"
 sleep 1
-echo "DENALI-EXPECT-REPORT END warning"
+mark END warning
 
 # The leak: old enough for kmemleak (5 s), then two scans, printed as the
 # runner prints them at the end of a boot, then forgotten.
-echo "DENALI-EXPECT-REPORT BEGIN kmemleak"
+mark BEGIN kmemleak
 echo kmemleak > "$trigger"
 sleep 6
 echo scan > "$kmemleak"
@@ -45,7 +52,7 @@ echo "DENALI-KMEMLEAK-BEGIN"
 cat "$kmemleak"
 echo "DENALI-KMEMLEAK-END"
 echo clear > "$kmemleak"
-echo "DENALI-EXPECT-REPORT END kmemleak"
+mark END kmemleak
 
 check "unload denali-checkers" rmmod denali_checkers
 pass "deliberate reports made"

@@ -1,5 +1,6 @@
 /* nlraw: send hand-built (possibly malformed) requests to the "denali" genetlink family. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,12 +244,22 @@ static int resolve_family(void)
 	exit(1);
 }
 
-/* Fault injection for this thread: fail its Nth allocation from now on. */
+/*
+ * Fault injection for this thread: fail its Nth allocation from now on.
+ * The count goes on after the request, so the file is opened before it
+ * and read and written with pread/pwrite, which allocate nothing: an
+ * open after the request could itself meet the failure.
+ */
+static int fail_fd = -1;
+
 static void set_fail_nth(int n)
 {
-	FILE *f = fopen("/proc/thread-self/fail-nth", "w");
+	char v[16];
+	int len = snprintf(v, sizeof(v), "%d", n);
 
-	if (!f || fprintf(f, "%d", n) < 0 || fclose(f)) {
+	if (fail_fd < 0)
+		fail_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fail_fd < 0 || pwrite(fail_fd, v, len, 0) != len) {
 		perror("nlraw: /proc/thread-self/fail-nth");
 		exit(2);
 	}
@@ -257,13 +268,13 @@ static void set_fail_nth(int n)
 /* What is left of the count: 0 once the failure was injected. */
 static int get_fail_nth(void)
 {
-	FILE *f = fopen("/proc/thread-self/fail-nth", "r");
+	char v[16];
+	ssize_t len = pread(fail_fd, v, sizeof(v) - 1, 0);
 	int n = -1;
 
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		fclose(f);
+	if (len > 0) {
+		v[len] = 0;
+		n = atoi(v);
 	}
 	/* Stop counting before the next request. */
 	set_fail_nth(0);
@@ -346,8 +357,12 @@ int main(int argc, char **argv)
 		}
 		free(spec);
 	}
-	if (fail_nth > 0)
+	if (fail_nth > 0) {
+		/* Nothing reaches the pipe (an allocation) before the count is read. */
+		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+		set_fail_nth(0);
 		set_fail_nth(fail_nth);
+	}
 	send_req(nlh);
 	ret = recv_replies(1);
 	if (fail_nth > 0)

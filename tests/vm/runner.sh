@@ -87,6 +87,7 @@ for f in "$CASES_DIR"/*.sh; do
 	rm -f "$flag"
 
 	echo "=== RUN $name (boot $BOOT, backend $BACKEND, timeout ${timeout}s)"
+	/bin/ttydrain # on the wire before the case's kernel messages
 	start=$(date +%s)
 	(cd "$DENALI_CASE_TMP" && exec setsid sh "$f" </dev/null) &
 	pid=$!
