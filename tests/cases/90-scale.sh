@@ -17,13 +17,15 @@ esac
 [ "${DENALI_FLAVOUR:-plain}" = debug ] && [ -z "${SCALE_VMS:-}" ] && VMS=500
 PER_BRIDGE=1000
 
-bridge_of() { echo $(($1 / PER_BRIDGE)); }
-ip_of() { # N: 10.(100+bridge).x.y
+# addr_of N: VM N's bridge in $b, address in $ip (10.(100+bridge).x.y) and
+# MAC in $mac (02:de:00:0b:HH:LL), computed without a fork (on the test VM
+# a fork costs tens of milliseconds, and this runs thousands of times).
+_hex=0123456789abcdef
+addr_of() {
 	local j=$(($1 % PER_BRIDGE))
-	echo "10.$((100 + $1 / PER_BRIDGE)).$((j / 250)).$((j % 250 + 2))"
-}
-mac_of() { # N: 02:de:00:0b:HH:LL
-	printf '02:de:00:0b:%02x:%02x' $(($1 / 256)) $(($1 % 256))
+	b=$(($1 / PER_BRIDGE))
+	ip=10.$((100 + b)).$((j / 250)).$((j % 250 + 2))
+	mac=02:de:00:0b:${_hex:$(($1 / 4096 % 16)):1}${_hex:$(($1 / 256 % 16)):1}:${_hex:$(($1 / 16 % 16)):1}${_hex:$(($1 % 16)):1}
 }
 listening() { denalictl console "s$1" --no-input </dev/null 2>/dev/null | grep -q '^httpd: listening'; }
 
@@ -66,7 +68,8 @@ start_load() { # N: VMs 0..N-1 are up
 	local hosts="" k=0 step=$(( $1 / 64 + 1 ))
 	stop_load
 	while [ $k -lt "$1" ]; do
-		hosts="$hosts $(ip_of $k)"
+		addr_of $k
+		hosts="$hosts $ip"
 		k=$((k + step))
 	done
 	# shellcheck disable=SC2086
@@ -82,9 +85,9 @@ while [ $created -lt $VMS ]; do
 	[ $end -gt $VMS ] && end=$VMS
 	i=$created
 	while [ $i -lt $end ]; do
-		b=$(bridge_of $i)
+		addr_of $i
 		if ! out=$(denalictl create "s$i" --mem 4M --image /guests/httpd.elf \
-			--cmdline "ip=$(ip_of $i)/16 gw=10.$((100 + b)).0.1" --nic "name=dns$i,bridge=brs$b,mac=$(mac_of $i)" 2>&1) ||
+			--cmdline "ip=$ip/16 gw=10.$((100 + b)).0.1" --nic "name=dns$i,bridge=brs$b,mac=$mac" 2>&1) ||
 		   ! out=$(denalictl start "s$i" 2>&1); then
 			bad_create=$((bad_create + 1))
 			[ -n "$why" ] || why="s$i: $out"
@@ -92,7 +95,7 @@ while [ $created -lt $VMS ]; do
 		# The host knows every VM's address: an ARP request is a
 		# broadcast that wakes every VM on the bridge (1,000 of them
 		# per request), more than TCG emulates within ARP's 3 s.
-		echo "neigh replace $(ip_of $i) lladdr $(mac_of $i) dev brs$b nud permanent" >> "$CASE_TMP/neigh"
+		echo "neigh replace $ip lladdr $mac dev brs$b nud permanent" >> "$CASE_TMP/neigh"
 		i=$((i + 1))
 	done
 	ip -batch "$CASE_TMP/neigh" || fail "static neighbours of s$created-s$((end - 1))" "ip -batch failed"
@@ -117,7 +120,8 @@ stop_load
 # Every VM answers (a second try for a slow one), none was killed.
 i=0
 while [ $i -lt $VMS ]; do
-	ip_of $i
+	addr_of $i
+	echo "$ip"
 	i=$((i + 1))
 done > "$CASE_TMP/addrs"
 # 16 at a time, 60 s each: under TCG the VMs together answer a few
