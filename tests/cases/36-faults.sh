@@ -38,6 +38,7 @@ state_of() { vm_field "$1" state; }
 
 # inject NAME CHECK-ON-ERROR CHECK-ON-OK UNDO NLRAW-ARGS...: the request
 # with its Nth allocation failing, N = 1, 2, ... until it needed fewer.
+# INJECT_CMD=F: "F --fail-nth N ARGS..." instead of nlraw (the ioctls).
 # CHECK-ON-ERROR runs after each refusal (must succeed: nothing
 # half-built); CHECK-ON-OK and UNDO after a success that saw a failure
 # (a failure it recovered from) and after the last one. With FULL=F and
@@ -48,7 +49,7 @@ inject() {
 	local name=$1 onerr=$2 onok=$3 undo=$4 n=1 out refused=0 bad= injected_ok=0 lost=0
 	shift 4
 	while [ $n -le $MAXN ]; do
-		out=$(nlraw --fail-nth $n "$@" 2>&1)
+		out=$(${INJECT_CMD:-nlraw} --fail-nth $n "$@" 2>&1)
 		case "$out" in
 		*"error send: "*)
 			# The request itself could not be built: nothing was asked.
@@ -146,6 +147,35 @@ MAXN=$MAXN_SAVED
 inject "VM_GET" true_ true_ true_ get name:str:fx
 inject "VM_GET dump" true_ true_ true_ --dump get
 inject "STATS" true_ true_ true_ stats
+
+# The descriptors' calls, as denalictl makes them: VM_OPEN, the console,
+# a write of guest memory (an image load), disk attach and detach. The
+# VM's ID is looked up before each try (the shell's allocations are not
+# counted: the count is armed inside vmfd and diskattach).
+fx_open() { vmfd "$1" "$2" "$(vm_field fx id)" open 0; }
+fx_console() { vmfd "$1" "$2" "$(vm_field fx id)" console; }
+INJECT_CMD=fx_open inject "VM_OPEN" still_running still_running true_
+INJECT_CMD=fx_console inject "CONSOLE" still_running still_running true_
+# A fresh VM for every try of the write, so that its pages are new.
+denalictl create fm --mem 4M >/dev/null
+fm_write() { vmfd "$1" "$2" "$(vm_field fm id)" pwrite 0x200000 65536; }
+fm_created() { [ "$(state_of fm)" = created ]; }
+fm_written() { vmfd "$(vm_field fm id)" pread 0x200000 65536 >/dev/null; }
+fm_fresh() { denalictl destroy fm >/dev/null && denalictl create fm --mem 4M >/dev/null; }
+INJECT_CMD=fm_write inject "guest memory write" fm_created fm_written fm_fresh
+denalictl destroy fm >/dev/null
+dd if=/dev/zero of="$CASE_TMP/fd.img" bs=4096 count=16 2>/dev/null
+disks_of_fx() { denalictl disk list fx | grep -c '^disk '; }
+fx_attach() { diskattach "$1" "$2" "$(vm_field fx id)" attach "$CASE_TMP/fd.img"; }
+fx_detach() { diskattach "$1" "$2" "$(vm_field fx id)" detach 0; }
+no_disk() { [ "$(disks_of_fx)" = 0 ] && still_running; }
+one_disk() { [ "$(disks_of_fx)" = 1 ] && still_running; }
+detach_fx() { denalictl disk detach fx 0 >/dev/null; }
+attach_fx() { denalictl disk attach fx "$CASE_TMP/fd.img" >/dev/null; }
+INJECT_CMD=fx_attach inject "DISK_ATTACH" no_disk one_disk detach_fx
+attach_fx
+INJECT_CMD=fx_detach inject "DISK_DETACH" one_disk no_disk attach_fx
+detach_fx
 
 # VM_DEL: the module's part cannot fail for want of memory (an event may
 # be lost), but generic netlink allocates before it calls the module (the

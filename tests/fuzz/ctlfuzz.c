@@ -41,6 +41,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -362,6 +363,42 @@ static int family_id(int s)
 	exit(2);
 }
 
+/* Where the time goes: milliseconds and messages by command (0: other). */
+static uint64_t ms_by_cmd[__DENALI_CMD_MAX], n_by_cmd[__DENALI_CMD_MAX];
+
+static uint64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static void account(const struct msg *m, uint64_t since)
+{
+	unsigned int cmd = ((struct genlmsghdr *)NLMSG_DATA(m->nlh))->cmd;
+
+	if (cmd >= __DENALI_CMD_MAX)
+		cmd = 0;
+	ms_by_cmd[cmd] += now_us() - since;
+	n_by_cmd[cmd]++;
+}
+
+static void print_times(uint64_t ioctl_us)
+{
+	static const char *const names[__DENALI_CMD_MAX] = {
+		"other", "new", "del", "get", "stats", "event", "start", "stop", "nicnew", "nicdel",
+	};
+	unsigned int c;
+
+	printf("ctlfuzz: ms/messages by command:");
+	for (c = 0; c < __DENALI_CMD_MAX; c++)
+		if (n_by_cmd[c])
+			printf(" %s=%llu/%llu", names[c] ? names[c] : "?",
+			       (unsigned long long)(ms_by_cmd[c] / 1000), (unsigned long long)n_by_cmd[c]);
+	printf(" ioctls=%llums\n", (unsigned long long)(ioctl_us / 1000));
+}
+
 static int fuzz_netlink(unsigned long count)
 {
 	static struct msg m;
@@ -371,6 +408,7 @@ static int fuzz_netlink(unsigned long count)
 	family = family_id(s);
 	for (i = 0; i < count; i++) {
 		unsigned int kind = below(10);
+		uint64_t t0 = now_us();
 
 		real_request(&m, kind >= 4);
 		if (kind >= 7)
@@ -388,11 +426,13 @@ static int fuzz_netlink(unsigned long count)
 				close(s);
 				s = open_sock();
 			}
+			account(&m, t0);
 			continue;
 		}
 		send_msg(s, &m);
 		if (wait_answer(s, m.nlh->nlmsg_seq, 0) == 0) {
 			answered++;
+			account(&m, t0);
 		} else {
 			lost++;
 			fprintf(stderr, "ctlfuzz: message %lu (cmd %u, %u bytes) got no answer\n", i,
@@ -495,7 +535,7 @@ static unsigned long fuzz_ioctls(unsigned long count, unsigned long *ok)
 int main(int argc, char **argv)
 {
 	unsigned long n = 100000, nio = 10000, calls, ok = 0;
-	uint64_t seed = 1;
+	uint64_t seed = 1, t0;
 	int opt, lost;
 
 	while ((opt = getopt(argc, argv, "s:n:i:v")) != -1) {
@@ -511,7 +551,9 @@ int main(int argc, char **argv)
 	}
 	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
 	lost = fuzz_netlink(n);
+	t0 = now_us();
 	calls = fuzz_ioctls(nio, &ok);
+	print_times(now_us() - t0);
 	printf("ctlfuzz: seed %llu messages %lu answered %lu acked %lu errors %lu dumps %lu interrupted %lu ioctls %lu (ok %lu)\n",
 	       (unsigned long long)seed, n, answered, acked, errors, dumps, interrupted, calls, ok);
 	return lost ? 1 : 0;

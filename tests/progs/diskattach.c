@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <linux/denali.h>
 
+#include "failnth.h"
+
 /*
  * diskattach ID attach FILE [ro] [rdonly] [append] [direct] [index=N] [flags=N] [reserved=N]
  *   opens FILE (read-write; read-only with ro or rdonly; O_APPEND, O_DIRECT
@@ -17,6 +19,9 @@
  *   "-fd=N" the raw descriptor number N (not opened).
  * diskattach ID detach N
  * Prints "attach: ok N" / "detach: ok" or "OP: ERRNO-NAME"; exit 0 on success.
+ * diskattach --fail-nth N ID ...: the Nth allocation of the attach or
+ * detach call fails; a failure prints "error OP: ERRNO-NAME", then
+ * "fail-nth: injected" or "fail-nth: not reached" (failnth.h).
  */
 static const char *errname(int e)
 {
@@ -34,11 +39,28 @@ static const char *errname(int e)
 	}
 }
 
+static int fail_n;
+
+/* The result of the call under test (ret < 0: failed with err). */
+static int result(const char *op, int ret, int err)
+{
+	int left = fail_n > 0 ? failnth_left() : -1;
+
+	if (ret < 0)
+		printf("%s%s: %s\n", fail_n > 0 ? "error " : "", op, errname(err));
+	else if (!strcmp(op, "attach"))
+		printf("attach: ok %d\n", ret);
+	else
+		printf("%s: ok\n", op);
+	if (fail_n > 0)
+		printf("fail-nth: %s\n", left ? "not reached" : "injected");
+	return ret < 0;
+}
 static int usage(void)
 {
-	fprintf(stderr, "usage: diskattach ID attach FILE [ro] [rdonly] [append] [direct] "
+	fprintf(stderr, "usage: diskattach [--fail-nth N] ID attach FILE [ro] [rdonly] [append] [direct] "
 			"[index=N] [flags=N] [reserved=N]\n"
-			"       diskattach ID detach N\n");
+			"       diskattach [--fail-nth N] ID detach N\n");
 	return 2;
 }
 
@@ -48,6 +70,12 @@ int main(int argc, char **argv)
 	struct denali_disk_attach a = { .index = DENALI_DISK_ANY };
 	int dev, vmfd, i, ret, oflags = O_RDWR;
 
+	if (argc > 2 && !strcmp(argv[1], "--fail-nth")) {
+		fail_n = atoi(argv[2]);
+		failnth_prepare();
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 4)
 		return usage();
 	dev = open("/dev/denali", O_RDWR | O_CLOEXEC);
@@ -62,9 +90,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(argv[2], "detach")) {
-		ret = ioctl(vmfd, DENALI_VM_IOC_DISK_DETACH, strtoul(argv[3], NULL, 0));
-		printf("detach: %s\n", ret < 0 ? errname(errno) : "ok");
-		return ret < 0;
+		unsigned long n = strtoul(argv[3], NULL, 0);
+
+		if (fail_n > 0)
+			failnth_arm(fail_n);
+		ret = ioctl(vmfd, DENALI_VM_IOC_DISK_DETACH, n);
+		return result("detach", ret, errno);
 	}
 	if (strcmp(argv[2], "attach"))
 		return usage();
@@ -103,10 +134,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (fail_n > 0)
+		failnth_arm(fail_n);
 	ret = ioctl(vmfd, DENALI_VM_IOC_DISK_ATTACH, &a);
-	if (ret < 0)
-		printf("attach: %s\n", errname(errno));
-	else
-		printf("attach: ok %d\n", ret);
-	return ret < 0;
+	return result("attach", ret, errno);
 }

@@ -1,6 +1,5 @@
 /* nlraw: send hand-built (possibly malformed) requests to the "denali" genetlink family. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,8 @@
 #include <linux/netlink.h>
 #include <linux/genetlink.h>
 #include <linux/denali.h>
+
+#include "failnth.h"
 
 /*
  * nlraw [--fail-nth N] [--dump] CMD [ATTR:KIND:VALUE]...
@@ -244,43 +245,6 @@ static int resolve_family(void)
 	exit(1);
 }
 
-/*
- * Fault injection for this thread: fail its Nth allocation from now on.
- * The count goes on after the request, so the file is opened before it
- * and read and written with pread/pwrite, which allocate nothing: an
- * open after the request could itself meet the failure.
- */
-static int fail_fd = -1;
-
-static void set_fail_nth(int n)
-{
-	char v[16];
-	int len = snprintf(v, sizeof(v), "%d", n);
-
-	if (fail_fd < 0)
-		fail_fd = open("/proc/thread-self/fail-nth", O_RDWR);
-	if (fail_fd < 0 || pwrite(fail_fd, v, len, 0) != len) {
-		perror("nlraw: /proc/thread-self/fail-nth");
-		exit(2);
-	}
-}
-
-/* What is left of the count: 0 once the failure was injected. */
-static int get_fail_nth(void)
-{
-	char v[16];
-	ssize_t len = pread(fail_fd, v, sizeof(v) - 1, 0);
-	int n = -1;
-
-	if (len > 0) {
-		v[len] = 0;
-		n = atoi(v);
-	}
-	/* Stop counting before the next request. */
-	set_fail_nth(0);
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	static const char *cmd_names[] = { [DENALI_CMD_VM_NEW] = "new", [DENALI_CMD_VM_DEL] = "del",
@@ -294,6 +258,7 @@ int main(int argc, char **argv)
 
 	if (argc > 2 && !strcmp(argv[1], "--fail-nth")) {
 		fail_nth = atoi(argv[2]);
+		failnth_prepare();
 		argv += 2;
 		argc -= 2;
 	}
@@ -357,16 +322,12 @@ int main(int argc, char **argv)
 		}
 		free(spec);
 	}
-	if (fail_nth > 0) {
-		/* Nothing reaches the pipe (an allocation) before the count is read. */
-		setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-		set_fail_nth(0);
-		set_fail_nth(fail_nth);
-	}
+	if (fail_nth > 0)
+		failnth_arm(fail_nth);
 	send_req(nlh);
 	ret = recv_replies(1);
 	if (fail_nth > 0)
-		printf("fail-nth: %s\n", get_fail_nth() ? "not reached" : "injected");
+		failnth_report();
 	if (!ret)
 		printf("ok\n");
 	return ret ? 1 : 0;

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <linux/denali.h>
 
+#include "failnth.h"
+
 /*
  * vmfd ID OP... runs the OPs in order on one descriptor and prints one line
  * each ("OP: ok N" or "OP: ERRNO-NAME"); exit status 0 when all succeeded.
@@ -18,8 +20,13 @@
  *   preadz GPA LEN      read LEN bytes, all must be zero
  *   sleep SEC           sleep
  *   waitfile PATH       wait until PATH exists (at most 60 s)
+ *   console             DENALI_VM_IOC_CONSOLE, and the console closed again
  * vmfd ID open FLAGS    only the DENALI_IOC_VM_OPEN call, with FLAGS
  * vmfd version         DENALI_IOC_API_VERSION
+ * vmfd --fail-nth N ID ...: the Nth allocation of the first call under test
+ * (the open in "open", else the first OP's call) fails; a failed call
+ * under test prints "error OP: ERRNO-NAME", then "fail-nth: injected" or
+ * "fail-nth: not reached" (failnth.h).
  */
 static const char *errname(int e)
 {
@@ -36,6 +43,32 @@ static const char *errname(int e)
 	}
 }
 
+static int fail_n;	/* --fail-nth, until the first call under test */
+
+static void arm(void)
+{
+	if (fail_n > 0)
+		failnth_arm(fail_n);
+}
+
+/*
+ * After the call under test: its result line (err: an errno, -1 for a short
+ * count v, 0 for success), then what became of the count.
+ */
+static void result(const char *fmt_ok, const char *what, long long v, int err)
+{
+	int left = fail_n > 0 ? failnth_left() : -1;
+
+	if (err < 0)	/* a short count: a clean refusal of the rest */
+		printf("%s%s: short %lld\n", fail_n > 0 ? "error " : "", what, v);
+	else if (err)
+		printf("%s%s: %s\n", fail_n > 0 ? "error " : "", what, errname(err));
+	else
+		printf(fmt_ok, what, v);
+	if (fail_n > 0)
+		printf("fail-nth: %s\n", left ? "not reached" : "injected");
+	fail_n = 0;
+}
 static uint8_t pattern(uint64_t gpa)
 {
 	return (uint8_t)(gpa * 7 + 1);
@@ -46,6 +79,12 @@ int main(int argc, char **argv)
 	struct denali_vm_open req = { 0 };
 	int dev, fd, i, failed = 0;
 
+	if (argc > 2 && !strcmp(argv[1], "--fail-nth")) {
+		fail_n = atoi(argv[2]);
+		failnth_prepare();
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 2)
 		goto usage;
 	dev = open("/dev/denali", O_RDWR | O_CLOEXEC);
@@ -62,8 +101,9 @@ int main(int argc, char **argv)
 	req.id = strtoul(argv[1], NULL, 0);
 	if (!strcmp(argv[2], "open")) {
 		req.flags = argc > 3 ? strtoul(argv[3], NULL, 0) : 0;
+		arm();
 		fd = ioctl(dev, DENALI_IOC_VM_OPEN, &req);
-		printf("open: %s\n", fd < 0 ? errname(errno) : "ok");
+		result("%s: ok\n", "open", 0, fd < 0 ? errno : 0);
 		return fd < 0;
 	}
 	fd = ioctl(dev, DENALI_IOC_VM_OPEN, &req);
@@ -90,11 +130,18 @@ int main(int argc, char **argv)
 			if (op[1] == 'w') {
 				for (j = 0; j < len; j++)
 					buf[j] = pattern(gpa + j);
+				arm();
 				n = pwrite(fd, buf, len, gpa);
 			} else {
+				arm();
 				n = pread(fd, buf, len, gpa);
 			}
-			if (n < 0) {
+			if (fail_n > 0) {
+				/* Under fault injection: the call's result, not the data. */
+				result("%s: ok %lld\n", op, n,
+				       n < 0 ? errno : (uint64_t)n != len ? -1 : 0);
+				failed |= n < 0 || (uint64_t)n != len;
+			} else if (n < 0) {
 				printf("%s 0x%llx %llu: %s\n", op, (unsigned long long)gpa,
 				       (unsigned long long)len, errname(errno));
 				failed = 1;
@@ -111,6 +158,15 @@ int main(int argc, char **argv)
 				failed |= bad || (uint64_t)n != len;
 			}
 			free(buf);
+		} else if (!strcmp(op, "console")) {
+			int c;
+
+			arm();
+			c = ioctl(fd, DENALI_VM_IOC_CONSOLE);
+			result("%s: ok\n", op, 0, c < 0 ? errno : 0);
+			if (c >= 0)
+				close(c);
+			failed |= c < 0;
 		} else if (!strcmp(op, "sleep") && i + 1 < argc) {
 			sleep(atoi(argv[++i]));
 		} else if (!strcmp(op, "waitfile") && i + 1 < argc) {
@@ -127,7 +183,7 @@ int main(int argc, char **argv)
 	}
 	return failed;
 usage:
-	fprintf(stderr, "usage: vmfd ID {pwrite|pread|preadz GPA LEN | sleep S | waitfile P}...\n"
-			"       vmfd ID open FLAGS | vmfd version\n");
+	fprintf(stderr, "usage: vmfd [--fail-nth N] ID {pwrite|pread|preadz GPA LEN | console | sleep S | waitfile P}...\n"
+			"       vmfd [--fail-nth N] ID open FLAGS | vmfd version\n");
 	return 2;
 }
