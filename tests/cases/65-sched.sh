@@ -93,10 +93,12 @@ denalictl destroy cli1
 
 # --- A spinner beside a sleeper on ONE worker: wake-ups stay on time ---------
 # The bound: a wake-up may wait for the spinner's quantum (1 ms) and the
-# emulator's timer noise; 200 ms is two orders of magnitude above that and
+# emulator's noise, which on a loaded machine (the debug kernel beside the
+# Bochs suite) reached 231 ms once. It is not a measure of speed (the
+# drift is printed), only of starvation: 2 s is far above any noise and
 # far below "never", which is what a spinner that starves its worker gives.
 spinner_beside_sleeper() {
-	BOUND_US=200000
+	BOUND_US=2000000
 	check "reload with one worker" sh -c 'rmmod denali && insmod /lib/modules/denali/denali.ko workers=1'
 	denalictl create spin1 --image /guests/spinner.elf
 	denalictl start spin1
