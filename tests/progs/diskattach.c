@@ -56,6 +56,7 @@ static int result(const char *op, int ret, int err)
 		printf("fail-nth: %s\n", left ? "not reached" : "injected");
 	return ret < 0;
 }
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: diskattach [--fail-nth N] ID attach FILE [ro] [rdonly] [append] [direct] "
