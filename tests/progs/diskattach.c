@@ -44,8 +44,6 @@ static int fail_n;
 /* The result of the call under test (ret < 0: failed with err). */
 static int result(const char *op, int ret, int err)
 {
-	int left = fail_n > 0 ? failnth_left() : -1;
-
 	if (ret < 0)
 		printf("%s%s: %s\n", fail_n > 0 ? "error " : "", op, errname(err));
 	else if (!strcmp(op, "attach"))
@@ -53,7 +51,7 @@ static int result(const char *op, int ret, int err)
 	else
 		printf("%s: ok\n", op);
 	if (fail_n > 0)
-		printf("fail-nth: %s\n", left ? "not reached" : "injected");
+		failnth_report();
 	return ret < 0;
 }
 

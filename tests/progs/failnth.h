@@ -7,7 +7,8 @@
  * The count goes on after the call under test, so the file is opened
  * before it and read and written with pread/pwrite, which allocate
  * nothing, and standard output is buffered until the count is read back
- * (a write to a pipe allocates). failnth_arm(n) just before the call,
+ * (a write to a pipe allocates; output is buffered, so the result line may
+ * come before the report). failnth_arm(n) just before the call,
  * failnth_report() right after it prints "fail-nth: injected" or
  * "fail-nth: not reached" (the call needed fewer allocations).
  */
@@ -17,6 +18,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static int failnth_fd = -1;
@@ -34,10 +36,17 @@ static void failnth_set(int n)
 	}
 }
 
-/* Call before any output: stdout is then flushed only at exit. */
+/*
+ * Call before any output: stdout is then flushed only at exit, into a
+ * buffer whose pages are touched now (a buffer malloc'd or faulted in at
+ * the first printf would be an allocation under the count).
+ */
 static inline void failnth_prepare(void)
 {
-	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	static char outbuf[1 << 16];
+
+	memset(outbuf, 1, sizeof(outbuf));
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	failnth_set(0);
 }
 

@@ -57,8 +57,6 @@ static void arm(void)
  */
 static void result(const char *fmt_ok, const char *what, long long v, int err)
 {
-	int left = fail_n > 0 ? failnth_left() : -1;
-
 	if (err < 0)	/* a short count: a clean refusal of the rest */
 		printf("%s%s: short %lld\n", fail_n > 0 ? "error " : "", what, v);
 	else if (err)
@@ -66,7 +64,7 @@ static void result(const char *fmt_ok, const char *what, long long v, int err)
 	else
 		printf(fmt_ok, what, v);
 	if (fail_n > 0)
-		printf("fail-nth: %s\n", left ? "not reached" : "injected");
+		failnth_report();
 	fail_n = 0;
 }
 static uint8_t pattern(uint64_t gpa)
