@@ -32,7 +32,9 @@ static const struct {
 	{ "elf-check", elf_check_main, NULL },
 };
 
-#define USAGE_LINE "Usage: " PROG_NAME " [-j] [-v] <cmd> [<args>]\n"
+#define USAGE_LINE                                               \
+	"Usage: " PROG_NAME " [-j] [-v] <cmd> [<args>]\n"             \
+	"       " PROG_NAME " [-j] [-v] [--force] -b FILE\n"
 
 /* A usage error at the top level: the reason, the usage line and where to look. */
 static int top_usage_err(const char *what, const char *arg)
@@ -57,17 +59,42 @@ static void show_usage(FILE *f)
 	fputs("  -j, --json     JSON output (list, show, nic list, disk list, stats, monitor)\n",
 	      f);
 	fputs("  -v, --verbose  report what create, nic add and disk attach did\n", f);
+	fputs("  -b, --batch FILE\n"
+	      "                 run the commands in FILE ('-': stdin), one per line\n", f);
+	fputs("  --force        in a batch, go on after a command that failed\n", f);
 	fputs("\nRun '" PROG_NAME " <cmd> --help' for a subcommand's usage.\n", f);
+}
+
+/* One subcommand: argv[0] names it ("help CMD" is "CMD --help"). */
+static int dispatch(int argc, char **argv)
+{
+	char *help_argv[] = { NULL, "--help", NULL };
+	size_t j;
+
+	if (!strcmp(argv[0], "help")) {
+		if (argc < 2) {
+			show_usage(stdout);
+			return EXIT_OK;
+		}
+		help_argv[0] = argv[1];
+		argv = help_argv;
+		argc = 2;
+	}
+	for (j = 0; j < sizeof(subcommands) / sizeof(subcommands[0]); j++) {
+		if (!strcmp(argv[0], subcommands[j].name))
+			return subcommands[j].fn(argc, argv);
+	}
+	return top_usage_err("unknown subcommand", argv[0]);
 }
 
 int main(int argc, char **argv)
 {
-	char *help_argv[] = { NULL, "--help", NULL };
+	const char *batch = NULL;
+	bool force = false;
 	int i;
-	size_t j;
 
 	/* Global options come before the subcommand, like ip -j. */
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *opt = argv[i];
 
 		if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
@@ -82,6 +109,12 @@ int main(int argc, char **argv)
 			opt_json = true;
 		} else if (!strcmp(opt, "-v") || !strcmp(opt, "--verbose")) {
 			opt_verbose = true;
+		} else if (!strcmp(opt, "-b") || !strcmp(opt, "-batch") || !strcmp(opt, "--batch")) {
+			if (i + 1 >= argc)
+				return top_usage_err("a file must follow", opt);
+			batch = argv[++i];
+		} else if (!strcmp(opt, "--force") || !strcmp(opt, "-force")) {
+			force = true;
 		} else if (!strcmp(opt, "--")) {
 			i++;
 			break;
@@ -89,24 +122,16 @@ int main(int argc, char **argv)
 			return top_usage_err("unknown option", opt);
 		}
 	}
+	if (batch) {
+		if (i < argc)
+			return top_usage_err("a batch takes no subcommand, found", argv[i]);
+		return batch_run(batch, force, dispatch);
+	}
+	if (force)
+		return top_usage_err("only a batch takes", "--force");
 	if (i >= argc) {
 		show_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[i], "help")) {
-		/* "help CMD" is "CMD --help". */
-		if (i + 1 >= argc) {
-			show_usage(stdout);
-			return EXIT_OK;
-		}
-		help_argv[0] = argv[++i];
-		argv = help_argv;
-		argc = 2;
-		i = 0;
-	}
-	for (j = 0; j < sizeof(subcommands) / sizeof(subcommands[0]); j++) {
-		if (!strcmp(argv[i], subcommands[j].name))
-			return subcommands[j].fn(argc - i, argv + i);
-	}
-	return top_usage_err("unknown subcommand", argv[i]);
+	return dispatch(argc - i, argv + i);
 }

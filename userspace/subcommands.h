@@ -26,6 +26,13 @@ int run_main(int argc, char **argv);
 int nic_main(int argc, char **argv);
 int disk_main(int argc, char **argv);
 
+/*
+ * Run the subcommands in the file at path ('-': stdin), one per line,
+ * through dispatch (batch.c). Stops at the first that fails unless force;
+ * returns the exit status of the first that failed, or 0.
+ */
+int batch_run(const char *path, bool force, int (*dispatch)(int argc, char **argv));
+
 /* Create a VM (create.c); tlb 0: the default TLB. Returns 0 or a negative errno. */
 int vm_create(struct dnl *nl, const char *name, uint64_t mem, uint32_t tlb, const struct image *img,
 	      const char *cmdline, bool *has_id, uint32_t *id);

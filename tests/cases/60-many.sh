@@ -17,39 +17,24 @@ total_resident() {
 	denalictl stats -j | sed -n 's/.*"resident_pages": *\([0-9]*\).*/\1/p'
 }
 
-# One after another: each "run" creates, loads, starts, reads and destroys.
+# One after another: each "run" creates, loads, starts, reads and
+# destroys; all in one denalictl (a batch), which stops at the first run
+# that fails.
 out=$CASE_TMP/run.out
-i=0 bad=0 why=
-while [ $i -lt $SEQ ]; do
-	timeout 120 denalictl run --name "seq$i" /guests/hello.elf > "$out" 2>&1
-	rc=$?
-	if [ $rc -ne 0 ] || ! grep -q '^Hello from a Denali guest' "$out"; then
-		bad=$((bad + 1))
-		[ -n "$why" ] || why="seq$i: exit status $rc: $(head -c 200 "$out" | tr '\n' ' ')"
-	fi
-	i=$((i + 1))
-done
-if [ $bad -eq 0 ]; then
+timeout $((SEQ * 12)) denalictl -b "$(each_vm seq $SEQ "run --name" /guests/hello.elf)" > "$out" 2>&1
+rc=$?
+hellos=$(grep -c '^Hello from a Denali guest' "$out")
+if [ $rc -eq 0 ] && [ "$hellos" -eq $SEQ ]; then
 	pass "$SEQ hello VMs run in sequence"
 else
-	fail "$SEQ hello VMs run in sequence" "$bad failed, first $why"
+	fail "$SEQ hello VMs run in sequence" "exit status $rc, $hellos said hello: $(grep -v '^Hello from' "$out" | head -c 200 | tr '\n' ' ')"
 fi
 check_output "no VM left after the sequence" '^\[\]$' denalictl list -j
 check_output "resident pages back to 0 after the sequence" '^0$' total_resident
 
 # At once: all created, all started, all halted with 0, all destroyed.
-i=0 bad=0
-while [ $i -lt $PAR ]; do
-	denalictl create "par$i" --mem 2M --image /guests/hello.elf || bad=$((bad + 1))
-	i=$((i + 1))
-done
-[ $bad -eq 0 ] && pass "$PAR hello VMs created" || fail "$PAR hello VMs created" "$bad failed"
-i=0 bad=0
-while [ $i -lt $PAR ]; do
-	denalictl start "par$i" || bad=$((bad + 1))
-	i=$((i + 1))
-done
-[ $bad -eq 0 ] && pass "$PAR hello VMs started" || fail "$PAR hello VMs started" "$bad failed"
+check "$PAR hello VMs created" denalictl -b "$(each_vm par $PAR create --mem 2M --image /guests/hello.elf)"
+check "$PAR hello VMs started" denalictl -b "$(each_vm par $PAR start)"
 i=0 bad=0 why=
 while [ $i -lt $PAR ]; do
 	wait_for 60 vm_ended "par$i"
@@ -67,12 +52,7 @@ done
 	fail "$PAR hello VMs at once all halt with 0" "$bad did not, first $(echo "$why" | cut -c1-200)"
 check_output "the 2 MiB guests saw 2 MiB" '^Hello from a Denali guest \(ABI [0-9]*, 2 MiB\)$' \
 	timeout 30 denalictl console par0
-i=0 bad=0
-while [ $i -lt $PAR ]; do
-	denalictl destroy "par$i" || bad=$((bad + 1))
-	i=$((i + 1))
-done
-[ $bad -eq 0 ] && pass "$PAR hello VMs destroyed" || fail "$PAR hello VMs destroyed" "$bad failed"
+check "$PAR hello VMs destroyed" denalictl -b "$(each_vm par $PAR destroy)"
 check_output "no VM left at the end" '^\[\]$' denalictl list -j
 check_output "resident pages back to 0 at the end" '^0$' total_resident
 

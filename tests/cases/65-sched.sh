@@ -142,18 +142,8 @@ for i in 0 1 2 3; do denalictl destroy "w$i"; done
 # Sleepers that wake every second for ever: all must be running at once,
 # and every one of them must keep waking up (by its IDLE timeout).
 check "reload with the default workers" sh -c 'rmmod denali && insmod /lib/modules/denali/denali.ko'
-i=0 bad=0
-while [ $i -lt $MANY ]; do
-	denalictl create "s$i" --mem 2M --image /guests/sleeper.elf --cmdline "n=1000000 ms=1000" > /dev/null || bad=$((bad + 1))
-	i=$((i + 1))
-done
-expect_eq "$MANY sleepers created" "$bad" 0
-i=0 bad=0
-while [ $i -lt $MANY ]; do
-	denalictl start "s$i" || bad=$((bad + 1))
-	i=$((i + 1))
-done
-expect_eq "$MANY sleepers started" "$bad" 0
+check "$MANY sleepers created" denalictl -b "$(each_vm s $MANY create --mem 2M --image /guests/sleeper.elf --cmdline \"n=1000000 ms=1000\")"
+check "$MANY sleepers started" denalictl -b "$(each_vm s $MANY start)"
 expect_eq "all $MANY alive at once" "$(denalictl list -j | grep -o '"state": *"running"' | wc -l)" "$MANY"
 # woke_at_least N: how many VMs have woken N or more times by timeout.
 woke_at_least() {
@@ -169,7 +159,7 @@ expect_eq "and all $MANY still run" "$(denalictl list -j | grep -o '"state": *"r
 check_output "their resident pages are counted" '"resident_pages": *[1-9]' denalictl stats -j
 idles=$(stats_num idles)
 expect_ge "module-wide idles count every sleep" "$idles" $((MANY * 3))
-check "destroy $MANY VMs" sh -c "i=0; while [ \$i -lt $MANY ]; do denalictl destroy s\$i || exit 1; i=\$((i + 1)); done"
+check "destroy $MANY VMs" denalictl -b "$(each_vm s $MANY destroy)"
 check_output "no VM left" '^\[\]$' denalictl list -j
 expect_ge "totals survive destroyed VMs" "$(stats_num idles)" "$idles"
 

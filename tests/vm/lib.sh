@@ -317,6 +317,21 @@ check_kernel_log() {
 	fail "$name" "kernel log: $(echo "$out" | grep -E "$DENALI_KERNEL_PROBLEMS" | head -n 1 | cut -c1-200)"
 }
 
+# each_vm PREFIX N CMD [ARGS]: writes a denalictl batch (denalictl -b) of N
+# lines "CMD PREFIX<i> ARGS", i from 0, and prints its path; CMD may be
+# several words ("run --name"). One denalictl
+# for a thousand commands: a fork and an exec cost a large part of a second
+# on the debug kernel under emulation.
+each_vm() {
+	local prefix=$1 n=$2 cmd=$3 i=0 file=$CASE_TMP/batch.$1
+	shift 3
+	while [ $i -lt "$n" ]; do
+		echo "$cmd $prefix$i $*"
+		i=$((i + 1))
+	done > "$file"
+	echo "$file"
+}
+
 # vm_field NAME KEY: one member of "denalictl show NAME -j" (strings unquoted).
 vm_field() {
 	denalictl show "$1" -j | sed -n "s/.*\"$2\":\"*\([^\",}]*\).*/\1/p"

@@ -24,7 +24,13 @@ _denalictl()
 	local prog=${COMP_WORDS[0]} sub= subidx=0 i nargs=0
 	local cmds="create destroy start stop console run list show nic disk stats monitor help"
 
+	# A batch file after -b; a batch takes no subcommand.
+	case $prev in -b | -batch | --batch)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	esac
 	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in -b | -batch | --batch) return ;; esac
 		if [[ ${COMP_WORDS[i]} != -* ]]; then
 			sub=${COMP_WORDS[i]}
 			subidx=$i
@@ -34,7 +40,7 @@ _denalictl()
 
 	if [[ -z $sub ]]; then
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-j -v -h --json --verbose --help --version" -- "$cur"))
+			COMPREPLY=($(compgen -W "-j -v -b -h --json --verbose --batch --force --help --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$cmds" -- "$cur"))
 		fi
