@@ -3,7 +3,7 @@
  * ctlfuzz: fuzzes the module's control plane, the "denali" generic netlink
  * family and the ioctls of /dev/denali and of VM descriptors, from a seed.
  *
- *   ctlfuzz [-s SEED] [-n MESSAGES] [-i IOCTLS] [-v]
+ *   ctlfuzz [-s SEED] [-n MESSAGES] [-i IOCTLS] [-l PERCENT] [-v]
  *
  * Netlink: MESSAGES requests (default 100000), each one of
  *   - a valid request of a real operation (VM_NEW, VM_DEL, VM_GET and its
@@ -16,9 +16,18 @@
  *     command number, NLM_F_DUMP on anything;
  *   - an interrupted dump: a dump whose first reply is read and whose
  *     socket is then closed, or reused for another request.
+ * -l PERCENT (default 100): the share of requests that may create, start,
+ * stop or destroy VMs and NICs, which costs milliseconds each on a debug
+ * kernel; the rest are VM_GET, its dump and STATS (valid, boundary or
+ * mutated, and a mutation may change the command).
  * Every request asks for an acknowledgement and must get its answer (an
  * ACK, an error, or the dump's end) within 10 s: an unanswered one fails
- * the run. Afterwards the pool's VMs are destroyed through the family.
+ * the run. Most requests go in batches of 2 to 64 messages in one
+ * sendmsg(), which the kernel takes one after the other, as a batch of
+ * ip or nft commands does; the rest, and every interrupted dump, go alone.
+ * Batches also make the fuzzer fast enough for millions of messages on a
+ * debug kernel under emulation. Afterwards the pool's VMs are destroyed
+ * through the family.
  *
  * Ioctls: IOCTLS calls (default 10000) of random command numbers (the
  * family's magic and others, every direction and size) with random
@@ -28,13 +37,14 @@
  * None may crash the caller or the kernel; their results are counted.
  *
  * Prints "ctlfuzz: seed S messages N answered A acked K errors E dumps D
- * interrupted I ioctls C (ok O)" and exits 0 only if every message was
+ * interrupted I ioctls C (ok O) batches B" and exits 0 only if every message was
  * answered. The same seed sends the same requests.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +62,9 @@
 
 static uint64_t rng;
 static int verbose, family;
-static unsigned long sent, answered, acked, errors, dumps, interrupted;
+/* Percent of real requests that create, start, stop or destroy (-l). */
+static unsigned int life_pct = 100;
+static unsigned long sent, answered, acked, errors, dumps, interrupted, batches;
 
 static uint64_t rnd(void)
 {
@@ -136,10 +148,18 @@ static const char *pool_name(void)
 /* A request of a real operation, with valid values or, @edges, boundary ones. */
 static void real_request(struct msg *m, int edges)
 {
-	static const int cmds[] = { DENALI_CMD_VM_NEW, DENALI_CMD_VM_DEL, DENALI_CMD_VM_GET,
-				    DENALI_CMD_STATS, DENALI_CMD_VM_START, DENALI_CMD_VM_STOP,
+	static const int cmds[] = { DENALI_CMD_VM_GET, DENALI_CMD_STATS, DENALI_CMD_VM_NEW,
+				    DENALI_CMD_VM_DEL, DENALI_CMD_VM_START, DENALI_CMD_VM_STOP,
 				    DENALI_CMD_NIC_NEW, DENALI_CMD_NIC_DEL };
-	int cmd = cmds[below(sizeof(cmds) / sizeof(cmds[0]))];
+	/*
+	 * Creating and destroying VMs and Linux devices costs milliseconds on
+	 * a debug kernel, the rest a fraction of that. -l sets the percentage
+	 * of requests of those kinds (valid, boundary or mutated); the others
+	 * read: VM_GET, its dump and STATS, valid, boundary or mutated (a
+	 * mutation may turn them into any command number).
+	 */
+	unsigned int n = below(100) < life_pct ? sizeof(cmds) / sizeof(cmds[0]) : 2;
+	int cmd = cmds[below(n)];
 	char ifname[16];
 
 	init_msg(m, cmd, cmd == DENALI_CMD_VM_GET && !below(3) ? NLM_F_DUMP : 0);
@@ -262,14 +282,17 @@ static void mutate(struct msg *m)
 static int open_sock(void)
 {
 	int one = 1, s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	int rcv = 1 << 20;
+	int rcv;
 
 	if (s < 0) {
 		perror("ctlfuzz: socket");
 		exit(2);
 	}
 	setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	/* A batch's answers echo its requests: room for all of them (root). */
+	rcv = 4 << 20;
+	if (setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)))
+		setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
 	return s;
 }
 
@@ -328,6 +351,94 @@ static int wait_answer(int s, uint32_t seq, int first_only)
 	}
 }
 
+/* A batch: messages back to back in one buffer, sent with one sendmsg(). */
+#define BATCH_MAX 64
+#define BATCH_BYTES (1 << 15)
+
+struct batch {
+	char buf[BATCH_BYTES] __attribute__((aligned(8)));
+	size_t len;
+	unsigned int n;
+	uint32_t first_seq;
+	uint8_t cmd[BATCH_MAX];
+	uint8_t done[BATCH_MAX];
+	uint64_t t0;
+};
+
+/* Adds @m to @b; false when it would not fit. */
+static bool batch_add(struct batch *b, const struct msg *m)
+{
+	size_t len = NLMSG_ALIGN(m->nlh->nlmsg_len);
+
+	if (b->n == BATCH_MAX || b->len + len > sizeof(b->buf))
+		return false;
+	if (!b->n)
+		b->first_seq = m->nlh->nlmsg_seq;
+	memcpy(b->buf + b->len, m->buf, m->nlh->nlmsg_len);
+	memset(b->buf + b->len + m->nlh->nlmsg_len, 0, len - m->nlh->nlmsg_len);
+	b->cmd[b->n] = ((struct genlmsghdr *)NLMSG_DATA(m->nlh))->cmd;
+	b->done[b->n++] = 0;
+	b->len += len;
+	return true;
+}
+
+/*
+ * Sends @b and reads until every message in it is answered (an error or
+ * ACK, or a dump's end). Returns how many got no answer within 10 s.
+ */
+static unsigned int batch_send(int s, struct batch *b)
+{
+	static char buf[BUF_SIZE] __attribute__((aligned(8)));
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	unsigned int left = b->n, i;
+
+	if (sendto(s, b->buf, b->len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("ctlfuzz: sendto");
+		exit(2);
+	}
+	while (left) {
+		struct nlmsghdr *h;
+		ssize_t n;
+
+		if (poll(&p, 1, 10000) <= 0)
+			break;
+		n = recv(s, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				fprintf(stderr, "ctlfuzz: answers overran the socket buffer\n");
+				continue;
+			}
+			break;
+		}
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			uint32_t k = h->nlmsg_seq - b->first_seq;
+
+			if (k >= b->n || b->done[k])
+				continue;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				if (((struct nlmsgerr *)NLMSG_DATA(h))->error)
+					errors++;
+				else
+					acked++;
+			} else if (h->nlmsg_type == NLMSG_DONE) {
+				dumps++;
+			} else {
+				continue;
+			}
+			b->done[k] = 1;
+			answered++;
+			left--;
+		}
+	}
+	for (i = 0; i < b->n; i++) {
+		if (!b->done[i])
+			fprintf(stderr, "ctlfuzz: message with seq %u (cmd %u) in a batch of %u got no answer\n",
+				b->first_seq + i, b->cmd[i], b->n);
+	}
+	return left;
+}
+
 static int family_id(int s)
 {
 	static char buf[8192] __attribute__((aligned(8)));
@@ -384,6 +495,15 @@ static void account(const struct msg *m, uint64_t since)
 	n_by_cmd[cmd]++;
 }
 
+/* Batches: their time and messages (by command only those sent alone). */
+static uint64_t batch_us, batch_msgs;
+
+static void account_batch(const struct batch *b)
+{
+	batch_us += now_us() - b->t0;
+	batch_msgs += b->n;
+}
+
 static void print_times(uint64_t ioctl_us)
 {
 	static const char *const names[__DENALI_CMD_MAX] = {
@@ -396,20 +516,54 @@ static void print_times(uint64_t ioctl_us)
 		if (n_by_cmd[c])
 			printf(" %s=%llu/%llu", names[c] ? names[c] : "?",
 			       (unsigned long long)(ms_by_cmd[c] / 1000), (unsigned long long)n_by_cmd[c]);
-	printf(" ioctls=%llums\n", (unsigned long long)(ioctl_us / 1000));
+	printf(" batched=%llu/%llu ioctls=%llums\n", (unsigned long long)(batch_us / 1000),
+	       (unsigned long long)batch_msgs, (unsigned long long)(ioctl_us / 1000));
 }
 
 static int fuzz_netlink(unsigned long count)
 {
 	static struct msg m;
+	static struct batch b;
 	int s = open_sock(), lost = 0;
-	unsigned long i;
+	unsigned long i, reported = 0;
 
 	family = family_id(s);
 	for (i = 0; i < count; i++) {
 		unsigned int kind = below(10);
 		uint64_t t0 = now_us();
 
+		if (below(8)) {
+			/* A batch of up to 64 requests (fewer if they fill the buffer). */
+			unsigned int want = 2 + below(BATCH_MAX - 1), unanswered;
+
+			b.n = 0;
+			b.len = 0;
+			b.t0 = t0;
+			for (; b.n < want && i < count; i++) {
+				kind = below(10);
+				real_request(&m, kind >= 4);
+				if (kind >= 7)
+					mutate(&m);
+				if (!batch_add(&b, &m)) {
+					sent--;	/* not sent: its number goes to the next one */
+					break;
+				}
+			}
+			i--;
+			unanswered = batch_send(s, &b);
+			account_batch(&b);
+			if (unanswered) {
+				lost += unanswered;
+				close(s);
+				s = open_sock();
+			}
+			batches++;
+			if (verbose && i / 10000 != reported) {
+				reported = i / 10000;
+				fprintf(stderr, "ctlfuzz: %lu messages\n", i + 1);
+			}
+			continue;
+		}
 		real_request(&m, kind >= 4);
 		if (kind >= 7)
 			mutate(&m);
@@ -441,8 +595,10 @@ static int fuzz_netlink(unsigned long count)
 			close(s);
 			s = open_sock();
 		}
-		if (verbose && !(i % 10000))
-			fprintf(stderr, "ctlfuzz: %lu messages\n", i);
+		if (verbose && i / 10000 != reported) {
+			reported = i / 10000;
+			fprintf(stderr, "ctlfuzz: %lu messages\n", i + 1);
+		}
 	}
 	/* Leave nothing behind: the pool's VMs go (their NICs with them). */
 	for (i = 0; i < POOL; i++) {
@@ -538,14 +694,15 @@ int main(int argc, char **argv)
 	uint64_t seed = 1, t0;
 	int opt, lost;
 
-	while ((opt = getopt(argc, argv, "s:n:i:v")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:i:l:v")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': n = strtoul(optarg, NULL, 0); break;
 		case 'i': nio = strtoul(optarg, NULL, 0); break;
+		case 'l': life_pct = strtoul(optarg, NULL, 0); break;
 		case 'v': verbose = 1; break;
 		default:
-			fprintf(stderr, "usage: ctlfuzz [-s SEED] [-n MESSAGES] [-i IOCTLS] [-v]\n");
+			fprintf(stderr, "usage: ctlfuzz [-s SEED] [-n MESSAGES] [-i IOCTLS] [-l PERCENT] [-v]\n");
 			return 2;
 		}
 	}
@@ -554,7 +711,8 @@ int main(int argc, char **argv)
 	t0 = now_us();
 	calls = fuzz_ioctls(nio, &ok);
 	print_times(now_us() - t0);
-	printf("ctlfuzz: seed %llu messages %lu answered %lu acked %lu errors %lu dumps %lu interrupted %lu ioctls %lu (ok %lu)\n",
-	       (unsigned long long)seed, n, answered, acked, errors, dumps, interrupted, calls, ok);
+	printf("ctlfuzz: seed %llu messages %lu answered %lu acked %lu errors %lu dumps %lu interrupted %lu ioctls %lu (ok %lu) batches %lu\n",
+	       (unsigned long long)seed, n, answered, acked, errors, dumps, interrupted, calls, ok,
+	       batches);
 	return lost ? 1 : 0;
 }
