@@ -27,7 +27,13 @@ addr_of() {
 	ip=10.$((100 + b)).$((j / 250)).$((j % 250 + 2))
 	mac=02:de:00:0b:${_hex:$(($1 / 4096 % 16)):1}${_hex:$(($1 / 256 % 16)):1}:${_hex:$(($1 / 16 % 16)):1}${_hex:$(($1 % 16)):1}
 }
-listening() { denalictl console "s$1" --no-input </dev/null 2>/dev/null | grep -q '^httpd: listening'; }
+# batch_listening N: N of the VMs whose consoles $CASE_TMP/consoles reads
+# (one denalictl for them all) have said they listen, counted in $heard
+# over the calls: reading a console takes what it has said.
+batch_listening() {
+	heard=$((heard + $(denalictl --force -b "$CASE_TMP/consoles" </dev/null 2>/dev/null | grep -c '^httpd: listening')))
+	[ "$heard" -ge "$1" ]
+}
 
 # Memory before and after (accounted, not asserted: the kernel keeps
 # caches of its own, sysfs and neighbour entries among them).
@@ -78,19 +84,28 @@ start_load() { # N: VMs 0..N-1 are up
 	load_pid=$!
 }
 
+# scale_batch FILE: runs a denalictl batch to its end; each command that
+# failed counts in bad_create, and the first says why.
+scale_batch() {
+	local out
+	out=$(denalictl --force -b "$1" 2>&1) && return
+	bad_create=$((bad_create + $(echo "$out" | grep -c ': command failed$')))
+	[ -n "$why" ] || why=$(echo "$out" | head -n 2 | tr '\n' ' ')
+}
 created=0 bad_create=0 why=
 t0=$(date +%s)
 while [ $created -lt $VMS ]; do
 	end=$((created + BATCH))
 	[ $end -gt $VMS ] && end=$VMS
 	i=$created
+	: > "$CASE_TMP/create"
+	: > "$CASE_TMP/start"
+	: > "$CASE_TMP/consoles"
 	while [ $i -lt $end ]; do
 		addr_of $i
-		if ! out=$(denalictl create "s$i" --mem 4M --image /guests/httpd.elf \
-			--cmdline "ip=$ip/16 gw=10.$((100 + b)).0.1" --nic "name=dns$i,bridge=brs$b,mac=$mac" 2>&1); then
-			bad_create=$((bad_create + 1))
-			[ -n "$why" ] || why="s$i: $out"
-		fi
+		echo "create s$i --mem 4M --image /guests/httpd.elf --cmdline 'ip=$ip/16 gw=10.$((100 + b)).0.1' --nic name=dns$i,bridge=brs$b,mac=$mac" >> "$CASE_TMP/create"
+		echo "start s$i" >> "$CASE_TMP/start"
+		echo "console s$i --no-input" >> "$CASE_TMP/consoles"
 		# Broadcasts on a bridge of 1,000 ports wake every VM on it,
 		# and TCG emulates 1,000 wake-ups in about a second. So the
 		# host knows every VM's address (it never asks), and the VMs'
@@ -101,27 +116,20 @@ while [ $created -lt $VMS ]; do
 		echo "link set dev dns$i type bridge_slave isolated on" >> "$CASE_TMP/neigh"
 		i=$((i + 1))
 	done
+	# One denalictl for the batch's creations, one for its starts.
+	scale_batch "$CASE_TMP/create"
 	ip -batch "$CASE_TMP/neigh" || fail "static neighbours and isolated ports of s$created-s$((end - 1))" "ip -batch failed"
-	i=$created
-	while [ $i -lt $end ]; do
-		if ! out=$(denalictl start "s$i" 2>&1); then
-			bad_create=$((bad_create + 1))
-			[ -n "$why" ] || why="s$i: $out"
-		fi
-		i=$((i + 1))
-	done
+	scale_batch "$CASE_TMP/start"
 	: > "$CASE_TMP/neigh"
-	created=$end
-	# Wait for this batch to listen, then load everything up so far.
-	i=$((end - BATCH))
-	[ $i -lt 0 ] && i=0
-	while [ $i -lt $end ]; do
-		wait_for 300 listening $i || echo "scale: s$i does not listen after 300 s"
-		i=$((i + 1))
-	done
+	# Wait for this batch to listen (all consoles read by one denalictl),
+	# then load everything up so far.
+	heard=0
+	wait_for 300 batch_listening $((end - created)) ||
+		echo "scale: $heard of s$created-s$((end - 1)) said they listen after 300 s"
 	# The load moves on to everything up so far; after the last batch
 	# the webcheck below takes over (a load started only to be killed at
 	# once could die before it has said anything).
+	created=$end
 	[ $created -lt $VMS ] && start_load $created
 	echo "scale: $created VMs up after $(( $(date +%s) - t0 )) s"
 done
