@@ -7,7 +7,8 @@
 # each success, the thing works. At the end nothing leaked: no VM, no
 # resident page, no denali device (kmemleak scans at the end of the boot).
 # Then the workers' allocations fail at random while guests run: guests
-# may die (no_memory), the host must not.
+# may die (no_memory), the host must not. Last, the unload meets a failed
+# allocation at each of its allocations in turn.
 # denali-backends: svm
 # denali-timeout: 1500
 . /tests/vm/lib.sh
@@ -241,5 +242,45 @@ check_output "no VM left" '^\[\]$' denalictl list -j
 check_output "no resident page left" '"resident_pages":0' denalictl stats -j
 check "unload" unload_denali
 check_output "no denali device left" '^0$' sh -c 'ip -o link | grep -c dnl'
+
+# The unload (delete_module) with its Nth allocation failing, N = 1, 2,
+# ... until it needed fewer: each try with VMs running, one with a NIC on
+# brf and a disk, and a monitor listening for their events. An unload
+# cannot fail: after each try the module must be gone with its devices
+# (kmemleak, at the end of the boot, finds anything it did not free).
+dd if=/dev/zero of="$CASE_TMP/fu.img" bs=4096 count=16 2>/dev/null
+cat > "$CASE_TMP/unload.batch" <<EOF
+create fu0 --mem 2M --image /guests/spin.elf --nic name=dnlu0,bridge=brf --disk $CASE_TMP/fu.img
+start fu0
+create fu1 --mem 4M --image /guests/echo.elf
+start fu1
+EOF
+n=1 bad= allocs=
+while [ $n -le $MAXN ] && [ -z "$bad" ]; do
+	if ! load_denali || ! denalictl -b "$CASE_TMP/unload.batch" >/dev/null; then
+		bad="before try $n: cannot load the module and start the VMs"
+		break
+	fi
+	denalictl monitor > /dev/null 2>&1 &
+	mon=$!
+	out=$(modunload --fail-nth $n denali 2>&1)
+	kill $mon 2>/dev/null
+	wait $mon 2>/dev/null
+	case "$out" in
+	*unloaded*) ;;
+	*) bad="try $n: $out" ;;
+	esac
+	if [ -z "$bad" ] && module_loaded; then bad="try $n: still loaded after '$out'"; fi
+	if [ -z "$bad" ] && [ -e /sys/class/net/dnlu0 ]; then bad="try $n: dnlu0 is left"; fi
+	case "$out" in *"not reached ("*)
+		allocs=${out#*not reached (}
+		allocs=${allocs%% *}
+		break ;;
+	esac
+	n=$((n + 1))
+done
+echo "faults: the unload made ${allocs:-more than $MAXN} allocations; each failed in turn"
+check_output "unload with each of its allocations failing in turn: the module and its devices go" '^$' echo "$bad"
+expect_ge "the unload's allocations were all tried" "${allocs:-0}" 1
 ip link del brf
 check_kernel_log "faults kernel log clean" since-mark
