@@ -13,8 +13,6 @@ case "$BACKEND" in
 vmx) VMS=${SCALE_VMS:-24} BATCH=${SCALE_BATCH:-8} ;;
 *) VMS=${SCALE_VMS:-1000} BATCH=${SCALE_BATCH:-100} ;;
 esac
-# The debug kernel's checkers make each VM's creation several times slower.
-[ "${DENALI_FLAVOUR:-plain}" = debug ] && [ -z "${SCALE_VMS:-}" ] && VMS=500
 PER_BRIDGE=1000
 
 # addr_of N: VM N's bridge in $b, address in $ip (10.(100+bridge).x.y) and
