@@ -25,9 +25,7 @@
  * the run. Most requests go in batches of 2 to 64 messages in one
  * sendmsg(), which the kernel takes one after the other, as a batch of
  * ip or nft commands does; the rest, and every interrupted dump, go alone.
- * Batches also make the fuzzer fast enough for millions of messages on a
- * debug kernel under emulation. Afterwards the pool's VMs are destroyed
- * through the family.
+ * Afterwards the pool's VMs are destroyed through the family.
  *
  * Ioctls: IOCTLS calls (default 10000) of random command numbers (the
  * family's magic and others, every direction and size) with random
@@ -37,8 +35,8 @@
  * None may crash the caller or the kernel; their results are counted.
  *
  * Prints "ctlfuzz: seed S messages N answered A acked K errors E dumps D
- * interrupted I ioctls C (ok O) batches B" and exits 0 only if every message was
- * answered. The same seed sends the same requests.
+ * interrupted I ioctls C (ok O) batches B" and exits 0 only if every
+ * message was answered. The same seed sends the same requests.
  */
 #define _GNU_SOURCE
 #include <errno.h>
