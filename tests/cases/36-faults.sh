@@ -255,10 +255,21 @@ start fu0
 create fu1 --mem 4M --image /guests/echo.elf
 start fu1
 EOF
+# The workers run on the last CPU (decision 47): once, in a full make
+# check, virtual CPU 0 stopped answering even NMIs in the middle of one
+# of these unloads (a hard lockup and RCU stalls with no backtrace, at a
+# try that passed in every other run), the mark of QEMU's TCG flaw on
+# that CPU rather than of a kernel that spins (testing.rst).
+last_cpu=$(($(nproc) - 1))
 n=1 bad= allocs=
 while [ $n -le $MAXN ] && [ -z "$bad" ]; do
-	if ! load_denali || ! denalictl -b "$CASE_TMP/unload.batch" >/dev/null; then
-		bad="before try $n: cannot load the module and start the VMs"
+	if ! load_denali; then
+		bad="before try $n: cannot load the module"
+		break
+	fi
+	[ "$BACKEND" = svm ] && workers_to_cpu $last_cpu
+	if ! denalictl -b "$CASE_TMP/unload.batch" >/dev/null; then
+		bad="before try $n: cannot start the VMs"
 		break
 	fi
 	denalictl monitor > /dev/null 2>&1 &
