@@ -81,6 +81,7 @@ int denali_nic_create(struct denali_vm *vm, const struct denali_nic_params *p,
 int denali_nic_delete(struct denali_vm *vm, int index, const char *ifname,
 		      const char **why, int *bad);
 void denali_nic_del_all(struct denali_vm *vm);
+void denali_nic_del_every_vm(void);
 bool denali_nic_get_info(struct denali_vm *vm, u32 index,
 			 struct denali_nic_info *info);
 const char *denali_nic_ifname_invalid(const char *name);

@@ -350,12 +350,16 @@ int denali_vm_destroy(struct denali_vm *vm)
 	return 0;
 }
 
-/* Module unload: every VM goes, as if destroyed one by one. */
+/*
+ * Module unload: every VM goes, as if destroyed one by one, after all of
+ * their NICs went in one batch.
+ */
 void denali_vm_destroy_all(void)
 {
 	struct denali_vm *vm;
 	u32 id = 0;
 
+	denali_nic_del_every_vm();
 	while ((vm = denali_vm_get_next(&id))) {
 		denali_vm_destroy(vm);
 		denali_vm_put(vm);
