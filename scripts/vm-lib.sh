@@ -40,19 +40,50 @@ vm_killpg() { # PGID
 	return 0
 }
 
+# vm_cpu_ticks PID: the CPU time (user and system, in clock ticks) that
+# PID and its children have used so far.
+vm_cpu_ticks() {
+	local p f t=0
+	for p in $1 $(pgrep -P "$1"); do
+		f=$(cut -d' ' -f14,15 "/proc/$p/stat" 2>/dev/null) || continue
+		[ -n "$f" ] && t=$((t + ${f% *} + ${f#* }))
+	done
+	echo $t
+}
+
 # Watches a running emulator until it exits, the guest reports
 # DENALI-SUITE-DONE (then allows GRACE s for the power-off), the kernel
 # panics, or TIMEOUT passes. Sets VM_STATUS to done, panic, timeout or
-# exited, VM_SECS to the wall time and VM_USER_SECS to the wall time until
-# /init started (empty if it never did). The emulator is dead on return.
+# exited, VM_SECS to the wall time, VM_USER_SECS to the wall time until
+# /init started (empty if it never did) and VM_CPU_SECS to the CPU time the
+# emulator used (as last seen). The emulator is dead on return.
 # KILL is a command run to kill it.
 vm_watch() { # PID CONSOLE RESULTS TIMEOUT GRACE KILL...
 	local pid=$1 log=$2 res=$3 timeout=$4 grace=$5
 	shift 5
-	local start=$SECONDS done_at="" panic_at=""
+	local start=$SECONDS done_at="" panic_at="" nmark=0 nres=0 marks n ticks hz
+	hz=$(getconf CLK_TCK)
 	VM_STATUS=exited
 	VM_USER_SECS=
+	VM_CPU_SECS=0
+	: > "$log.times"
 	while kill -0 "$pid" 2>/dev/null; do
+		# The host's clock at each case's start and end and at each
+		# verdict (CONSOLE.times): a Bochs guest's clock counts
+		# instructions, not seconds.
+		marks=$(grep -a -o -e '=== RUN [^ ]*' -e '=== END [^:]*' "$log" 2>/dev/null)
+		n=$(printf '%s' "$marks" | grep -c .)
+		if [ "$n" -gt "$nmark" ]; then
+			printf '%s\n' "$marks" | tail -n +$((nmark + 1)) | sed "s/^=== /$((SECONDS - start)) /" >> "$log.times"
+			nmark=$n
+		fi
+		n=$(wc -l < "$res" 2>/dev/null || echo 0)
+		if [ "$n" -gt "$nres" ]; then
+			sed -n "$((nres + 1)),${n}p" "$res" | tr -d '\r' | sed "s/^/$((SECONDS - start)) /" >> "$log.times"
+			nres=$n
+		fi
+		ticks=$(vm_cpu_ticks "$pid")
+		[ "$ticks" -gt 0 ] && VM_CPU_SECS=$((ticks / hz))
 		if [ -z "$VM_USER_SECS" ] && grep -qa 'init: Denali test VM' "$log" 2>/dev/null; then
 			VM_USER_SECS=$((SECONDS - start))
 		fi
