@@ -18,12 +18,11 @@ bad-rdpmc:priv_insn bad-jump:triple_fault bad-jumpmem:memory
 bad-consoleread:bad_argument bad-irqnoidt:triple_fault bad-netsend:bad_argument
 bad-tlbload:triple_fault"
 
-# Hostile guests per neighbour: one by one in QEMU; in Bochs, which is slow,
-# a few at once beside one neighbour.
-case "$BACKEND" in
-vmx) BATCH=6 ;;
-*) BATCH=1 ;;
-esac
+# Hostile guests per neighbour: a few at once beside one neighbour, which
+# must finish whatever they do. Each denalictl costs a fork and an exec
+# (about 0.24 s on the debug kernel under TCG), so each VM is shown once
+# and its verdicts are read from that.
+BATCH=6
 
 dmesg_mark
 load_denali || { fail "load" "insmod failed"; exit 0; }
@@ -57,16 +56,14 @@ batch() {
 	local p g want nb=steady con names=
 	for p; do names="$names ${p%%:*}"; done
 	names=${names# }
-	check "create the neighbour of $names" denalictl create $nb --image /guests/steady.elf
-	for p; do
-		g=${p%%:*}
-		check "$g create" denalictl create "$g" --image "/guests/$g.elf"
-	done
-	check "start the neighbour of $names" denalictl start $nb
-	for p; do
-		g=${p%%:*}
-		check "$g start" denalictl start "$g"
-	done
+	# created and started with one denalictl, a verdict per line
+	{
+		echo "create the neighbour of $names|create $nb --image /guests/steady.elf"
+		for p; do echo "${p%%:*} create|create ${p%%:*} --image /guests/${p%%:*}.elf"; done
+		echo "start the neighbour of $names|start $nb"
+		for p; do echo "${p%%:*} start|start ${p%%:*}"; done
+	} > "$CASE_TMP/up"
+	batch_check "$CASE_TMP/up"
 	for p; do
 		g=${p%%:*} want=${p#*:}
 		if ! wait_for 60 vm_ended "$g"; then
@@ -76,30 +73,34 @@ batch() {
 		fi
 		con=$CASE_TMP/$g.console
 		timeout 30 denalictl console "$g" > "$con" 2>&1
-		echo "  $g: $(denalictl show "$g" | sed -n 's/^state: *//p')"
+		denalictl show "$g" -j > "$CASE_TMP/$g.json" 2>&1
 		sed 's/^/  | /' "$con"
-		check_output "$g crashes with $want" \
-			"\"state\":\"crashed\".*\"crash_reason\":\"$want\"" denalictl show "$g" -j
-		check_output "$g crash rip is set" '"crash_rip":[1-9][0-9]*[,}]' denalictl show "$g" -j
-		check_output "$g got as far as its attack" "^$g: about to " cat "$con"
-		check "$g did not survive its attack" sh -c "! grep -q 'survived' $con"
+		expect_in "$g crashes with $want" \
+			"\"state\":\"crashed\".*\"crash_reason\":\"$want\"" "$CASE_TMP/$g.json"
+		expect_in "$g crash rip is set" '"crash_rip":[1-9][0-9]*[,}]' "$CASE_TMP/$g.json"
+		expect_in "$g got as far as its attack" "^$g: about to " "$con"
+		if grep -q 'survived' "$con"; then
+			fail "$g did not survive its attack" "its console says it survived"
+		else
+			pass "$g did not survive its attack"
+		fi
 	done
 	if ! wait_for 120 vm_ended $nb; then
 		denalictl stop $nb
 	fi
 	con=$CASE_TMP/steady.console
 	timeout 30 denalictl console $nb > "$con" 2>&1
+	denalictl show $nb -j > "$CASE_TMP/$nb.json" 2>&1
 	for p; do
 		g=${p%%:*}
-		check_output "$g neighbour halts with 0" '"state":"halted".*"exit_code":0[,}]' \
-			denalictl show $nb -j
-		check_output "$g neighbour printed steady done" '^steady done$' cat "$con"
+		expect_in "$g neighbour halts with 0" '"state":"halted".*"exit_code":0[,}]' "$CASE_TMP/$nb.json"
+		expect_in "$g neighbour printed steady done" '^steady done$' "$con"
 	done
-	check "destroy the neighbour of $names" denalictl destroy $nb
-	for p; do
-		g=${p%%:*}
-		check "$g destroy" denalictl destroy "$g"
-	done
+	{
+		echo "destroy the neighbour of $names|destroy $nb"
+		for p; do echo "${p%%:*} destroy|destroy ${p%%:*}"; done
+	} > "$CASE_TMP/down"
+	batch_check "$CASE_TMP/down"
 }
 
 set -- $EXPECTED

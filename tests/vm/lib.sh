@@ -332,6 +332,44 @@ each_vm() {
 	echo "$file"
 }
 
+# expect_in NAME REGEX FILE: a verdict on FILE holding a line that
+# matches REGEX (grep -E); a failure shows the file. One fork, where
+# check_output with cat takes two.
+expect_in() {
+	if grep -qE -- "$2" "$3"; then
+		pass "$1"
+		return 0
+	fi
+	echo "  \$ cat $3"
+	head -n 20 "$3" | cut -c1-300 | sed 's/^/  | /'
+	fail "$1" "$(basename "$3") does not match /$2/"
+	return 1
+}
+
+# batch_check FILE: FILE's lines are "VERDICT NAME|COMMAND"; runs the
+# commands with one denalictl -b (--force: on past a failure) and gives
+# each line its verdict: a pass, or a failure with what the command said.
+batch_check() {
+	local cmds=$1.cmds out=$1.out n=0 rc failed name
+	cut -d'|' -f2- "$1" > "$cmds"
+	denalictl --force -b "$cmds" > "$out" 2>&1
+	rc=$?
+	failed=$(grep -c ": $cmds:[0-9]*: command failed\$" "$out")
+	while IFS= read -r name; do
+		n=$((n + 1))
+		if grep -qF ": $cmds:$n: command failed" "$out" ||
+		   { [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; }; then
+			echo "  \$ denalictl $(sed -n "${n}p" "$cmds") (in a batch, exit status $rc)"
+			sed 's/^/  | /' "$out"
+			fail "$name" "command failed"
+		else
+			pass "$name"
+		fi
+	done <<-EOF
+	$(cut -d'|' -f1 "$1")
+	EOF
+}
+
 # vm_field NAME KEY: one member of "denalictl show NAME -j" (strings unquoted).
 vm_field() {
 	denalictl show "$1" -j | sed -n "s/.*\"$2\":\"*\([^\",}]*\).*/\1/p"
