@@ -152,11 +152,16 @@ while [ $i -le $SITES ]; do
 done
 check_output "all $SITES listen" '^0$' echo $bad
 check_output "site1 mounted the archive" '^httpd: serving disk 0: ' console_of site1
+# Every file from the first ten, the front page from the others (each
+# file from all fifty moved 16 MB through emulated TCP: minutes of the
+# suite for nothing the first ten do not show).
 bad=0
 i=1
 while [ $i -le $SITES ]; do
 	a=10.0.0.$((100 + i))
-	for f in index.html style.css docs/index.html big.dat img/deep/random.bin; do
+	files="index.html style.css docs/index.html big.dat img/deep/random.bin"
+	[ $i -gt 10 ] && files=index.html
+	for f in $files; do
 		rm -f $out
 		if ! curl -sf -m 60 -o $out "http://$a/$f" || ! cmp -s $D/www/$f $out; then
 			bad=$((bad + 1))
@@ -166,7 +171,7 @@ while [ $i -le $SITES ]; do
 	curl -sf -m 30 -o $out "http://$a/" && cmp -s $D/www/index.html $out || bad=$((bad + 1))
 	i=$((i + 1))
 done
-check_output "every server served every file byte-exact" '^0$' echo $bad
+check_output "every server served its files byte-exact" '^0$' echo $bad
 check_output "a file not on the disk falls back to the built-in pages" '^Hello from Ilwaco on Denali.$' \
 	curl -s -m 30 http://10.0.0.101/hello.txt
 check_output "a missing file is 404" '^404$' curl -s -o /dev/null -m 30 -w '%{http_code}' http://10.0.0.101/nope.html
