@@ -642,7 +642,11 @@ void denali_nic_del_every_vm(void)
 	rtnl_lock();
 	while ((vm = denali_vm_get_next(&id))) {
 		nic_close_all(vm, &list);
-		/* Not the last reference: the registry holds one. */
+		/*
+		 * Not the last reference: a VM_DEL in flight drops the
+		 * registry's only after its own NIC teardown, which waits
+		 * for the RTNL held here.
+		 */
 		denali_vm_put(vm);
 		id++;
 	}
