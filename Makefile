@@ -141,8 +141,8 @@ checkpatch:
 	scripts/checkpatch.sh $(TESTKDIR)
 
 check: deps
-	$(MAKE) initramfs initramfs-debug
-	scripts/check.sh $(TESTKDIR) $(TESTKDIR_DEBUG) $(O)
+	$(MAKE) initramfs
+	scripts/check.sh $(TESTKDIR) $(O)
 
 clean:
 	rm -rf $(O)
