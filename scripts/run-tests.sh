@@ -14,6 +14,8 @@
 #        smp   as main (QEMU always has 2 CPUs); on Bochs, 2 CPUs instead of 1
 #        net   as main: the networking cases, a boot of their own so that
 #              on Bochs they run beside the main boot
+#        volume as main: the control-plane fuzzer's million messages
+#              (make check boots it on the plain kernel)
 #        scale as main, with 4 GiB: thousands of web VMs
 #        checkers  as main (debug kernel only): deliberate checker reports
 # vmx: Bochs (corei7_skylake_x: VMX with EPT): one boot per group (main,
@@ -62,11 +64,13 @@ fi
 [ -f "$kernel" ] || { echo "run-tests: no kernel $kernel" >&2; exit 2; }
 [ -f "$initrd" ] || { echo "run-tests: no initramfs $initrd (make initramfs)" >&2; exit 2; }
 logs=$o/logs
-work=$o/vm-$backend
-mkdir -p "$logs" "$work"
+mkdir -p "$logs"
 results=$o/results-${DENALI_RESULTS:-$backend}.txt
-# log names: O/logs/<backend or DENALI_RESULTS>-<group>.log
+# log names O/logs/<backend or DENALI_RESULTS>-<group>.log, and a work
+# directory of that name, so that two runs can share O at once
 lname=${DENALI_RESULTS:-$backend}
+work=$o/vm-$lname
+mkdir -p "$work"
 : > "$results"
 
 npass=0
@@ -398,7 +402,7 @@ collect_one() {
 	local status=exited secs=0 cpu=0 user=
 	[ -f "$work/$group.status" ] && read -r status secs cpu user < "$work/$group.status"
 	case "$status" in
-	unknown) report_fail "boot $group" "unknown boot group '$group' (known: main smp net nohw nonpt checkers scale)"; return ;;
+	unknown) report_fail "boot $group" "unknown boot group '$group' (known: main smp net volume nohw nonpt checkers scale)"; return ;;
 	noiso) report_fail "boot $group" "cannot build the boot ISO"; return ;;
 	esac
 	echo "# boot $group on $backend: $status after $secs s${user:+ (/init started after $user s)}, the emulator used ${cpu:-0} s of CPU"

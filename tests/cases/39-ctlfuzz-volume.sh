@@ -7,7 +7,7 @@
 # mutated versions of every kind. 37-ctlfuzz runs the full mix on the
 # debug kernel; on the debug kernel (make check-svm) this case sends
 # 100,000.
-# denali-boot: net
+# denali-boot: volume
 # denali-backends: svm
 # denali-timeout: 3000
 if [ "${DENALI_FLAVOUR:-plain}" = debug ]; then
