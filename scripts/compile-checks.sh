@@ -22,7 +22,9 @@ for t in "${trees[@]}"; do
 	rm -rf "$out"
 	mkdir -p "$out"
 	(cd "$top" && rsync -aR Kbuild module uapi kunit tests/kmod "$out/")
-	make -C "$kdir" M="$out" W=1 C=2 DENALI_VERSION=check modules > "$log" 2>&1
+	# O= : a "make check O=DIR" passes its O down in MAKEFLAGS, and the
+	# kernel's make would take it for its own output directory.
+	make -C "$kdir" M="$out" O= W=1 C=2 DENALI_VERSION=check modules > "$log" 2>&1
 	rc=$?
 	warnings=$(grep -cE '(warning|error):' "$log")
 	if [ $rc -eq 0 ] && [ "$warnings" -eq 0 ] && [ -f "$out/denali.ko" ]; then
