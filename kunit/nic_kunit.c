@@ -240,6 +240,37 @@ static void host_mac_test(struct kunit *test)
 	}
 }
 
+/*
+ * The address filter: the guest hears broadcast, multicast and its own
+ * MAC; unicast for any other MAC (the host end's, one byte off) only when
+ * the NIC bridges.
+ */
+static void frame_for_guest_test(struct kunit *test)
+{
+	static const u8 mine[ETH_ALEN] = { 0x02, 0xde, 0x00, 0x0b, 0x00, 0x01 };
+	static const u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const u8 mcast[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const u8 others[][ETH_ALEN] = {
+		{ 0x02, 0xde, 0x00, 0x0b, 0x00, 0x00 },
+		{ 0x02, 0xde, 0x00, 0x0b, 0x00, 0x03 },
+		{ 0x06, 0xde, 0x00, 0x0b, 0x00, 0x01 },
+		{ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	};
+	u8 host[ETH_ALEN];
+	size_t i;
+
+	denali_nic_host_mac(host, mine);
+	KUNIT_EXPECT_TRUE(test, denali_nic_frame_for_guest(mine, mine, false));
+	KUNIT_EXPECT_TRUE(test, denali_nic_frame_for_guest(bcast, mine, false));
+	KUNIT_EXPECT_TRUE(test, denali_nic_frame_for_guest(mcast, mine, false));
+	KUNIT_EXPECT_FALSE(test, denali_nic_frame_for_guest(host, mine, false));
+	KUNIT_EXPECT_TRUE(test, denali_nic_frame_for_guest(host, mine, true));
+	for (i = 0; i < ARRAY_SIZE(others); i++) {
+		KUNIT_EXPECT_FALSE(test, denali_nic_frame_for_guest(others[i], mine, false));
+		KUNIT_EXPECT_TRUE(test, denali_nic_frame_for_guest(others[i], mine, true));
+	}
+}
+
 static struct kunit_case denali_nic_cases[] = {
 	KUNIT_CASE_PARAM(frame_check_test, frame_gen_params),
 	KUNIT_CASE(rxq_order_test),
@@ -249,6 +280,7 @@ static struct kunit_case denali_nic_cases[] = {
 	KUNIT_CASE(rxq_trim_test),
 	KUNIT_CASE(ifname_test),
 	KUNIT_CASE(host_mac_test),
+	KUNIT_CASE(frame_for_guest_test),
 	{}
 };
 

@@ -139,10 +139,13 @@ if [ ${#groups[@]} -eq 0 ]; then
 	echo "$npass passed, $nfail failed"
 	exit 1
 fi
-# the long boots first (main, net, scale), then the others in name order
+# the long boots first (main, faults, net, scale, smp: the order of their
+# lengths on the debug kernel), then the others in name order, so that
+# boots side by side end together
 mapfile -t groups < <(printf '%s\n' "${groups[@]}" | sort |
-	awk '$0=="main"{m=1; next} $0=="net"{t=1; next} $0=="scale"{s=1; next} {a[n++]=$0}
-	     END{if(m) print "main"; if(t) print "net"; if(s) print "scale"; for(i=0;i<n;i++) print a[i]}')
+	awk 'BEGIN{split("main faults net scale smp", long, " "); for(i in long) rank[long[i]]=i}
+	     ($0 in rank){seen[rank[$0]]=$0; next} {a[n++]=$0}
+	     END{for(i=1;i<=5;i++) if(i in seen) print seen[i]; for(i=0;i<n;i++) print a[i]}')
 
 # --- results -------------------------------------------------------------
 # KTAP block -> one test per KUnit case.

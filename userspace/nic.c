@@ -31,6 +31,7 @@ static const struct nla_policy nic_policy[DENALI_A_MAX + 1] = {
 	[DENALI_A_NIC_TX_REJECTED] = { .type = NLA_U64 },
 	[DENALI_A_NIC_RX_DROPPED] = { .type = NLA_U64 },
 	[DENALI_A_NIC_ANY_SOURCE] = { .type = NLA_FLAG },
+	[DENALI_A_NIC_RX_FILTERED] = { .type = NLA_U64 },
 };
 
 /*
@@ -273,6 +274,7 @@ static int nic_parse(struct nlattr *nest, struct nic_info *nic)
 	NIC_GET(rx_queued, DENALI_A_NIC_RX_QUEUED, nla_get_u32);
 	NIC_GET(tx_rejected, DENALI_A_NIC_TX_REJECTED, nla_get_u64);
 	NIC_GET(rx_dropped, DENALI_A_NIC_RX_DROPPED, nla_get_u64);
+	NIC_GET(rx_filtered, DENALI_A_NIC_RX_FILTERED, nla_get_u64);
 #undef NIC_GET
 	nic->any_source = tb[DENALI_A_NIC_ANY_SOURCE];
 	return 0;
@@ -351,21 +353,22 @@ static void print_desc(const struct nic_info *nic)
 /*
  * One line of show for a NIC, its label padded to width:
  * "nic 0:      dnl0 02:00:00:00:00:01 mtu 1500 master br0, 0 rx queued,
- * 0 tx rejected, 0 rx dropped" (", any source" after the master when the
+ * 0 tx rejected, 0 rx dropped, 0 rx filtered" (", any source" after the master when the
  * NIC may send from any address).
  */
 void nic_print(const struct nic_info *nic, int width)
 {
-	char label[16], a[24], b[24], c[24];
+	char label[16], a[24], b[24], c[24], d[24];
 
 	snprintf(label, sizeof(label), "nic %u:", nic->index);
 	printf("%-*s", width, label);
 	print_desc(nic);
-	printf("%s, %s rx queued, %s tx rejected, %s rx dropped\n",
+	printf("%s, %s rx queued, %s tx rejected, %s rx dropped, %s rx filtered\n",
 	       nic->any_source ? ", any source" : "",
 	       text_num(nic->has_rx_queued, nic->rx_queued, a, sizeof(a)),
 	       text_num(nic->has_tx_rejected, nic->tx_rejected, b, sizeof(b)),
-	       text_num(nic->has_rx_dropped, nic->rx_dropped, c, sizeof(c)));
+	       text_num(nic->has_rx_dropped, nic->rx_dropped, c, sizeof(c)),
+	       text_num(nic->has_rx_filtered, nic->rx_filtered, d, sizeof(d)));
 }
 
 /* A string member after a comma: ,"key":"s", or ,"key":null when s is NULL. */
@@ -382,7 +385,7 @@ static void json_str(const char *key, const char *s)
  * The VM's NICs as a JSON array of objects: index, ifname, ifindex, mac,
  * mtu, master (the bridge's name; null when none, or when its ifindex has
  * no name here), master_ifindex, source ("own" or "any"), rx_queued,
- * tx_rejected, rx_dropped; null for what the kernel did not say.
+ * tx_rejected, rx_dropped, rx_filtered; null for what the kernel did not say.
  */
 void nics_json(const struct vm_info *vm)
 {
@@ -404,6 +407,7 @@ void nics_json(const struct vm_info *vm)
 		json_num("rx_queued", nic->has_rx_queued, nic->rx_queued);
 		json_num("tx_rejected", nic->has_tx_rejected, nic->tx_rejected);
 		json_num("rx_dropped", nic->has_rx_dropped, nic->rx_dropped);
+		json_num("rx_filtered", nic->has_rx_filtered, nic->rx_filtered);
 		printf("}");
 	}
 	printf("]");

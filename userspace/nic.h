@@ -29,11 +29,12 @@ struct nic_spec {
 /* One NIC as the kernel reported it (a DENALI_A_VM_NIC nest). */
 struct nic_info {
 	uint32_t index, ifindex, mtu, master, rx_queued;
-	uint64_t tx_rejected, rx_dropped;
+	uint64_t tx_rejected, rx_dropped, rx_filtered;
 	uint8_t mac[NIC_MAC_LEN];
 	char ifname[IFNAMSIZ];
 	bool any_source;
-	bool has_ifindex, has_mtu, has_master, has_rx_queued, has_tx_rejected, has_rx_dropped;
+	bool has_ifindex, has_mtu, has_master, has_rx_queued, has_tx_rejected, has_rx_dropped,
+	     has_rx_filtered;
 	bool has_mac, has_ifname;
 };
 

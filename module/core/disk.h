@@ -17,7 +17,7 @@ struct denali_disk;
  * The room DISK_PATH gets in a netlink message, its NUL included: a
  * longer path is shown as "..." and its tail.
  */
-#define DENALI_DISK_PATH_ROOM	128
+#define DENALI_DISK_PATH_ROOM	112
 
 /**
  * struct denali_vm_disks - a VM's disks and its completion ring

@@ -62,9 +62,10 @@ static int kill(struct denali_vcpu *vcpu, u32 reason)
 	vm->crash_reason = reason;
 	vm->crash_rip = vcpu->rip;
 	vm->crash_info = vcpu->exit.hw;
-	pr_info_ratelimited("VM %s (id %u) killed: %s at rip 0x%llx (exit 0x%llx, info 0x%llx)\n",
+	/* The CPU too: an emulator's flaw on one CPU shows as kills there only. */
+	pr_info_ratelimited("VM %s (id %u) killed: %s at rip 0x%llx (exit 0x%llx, info 0x%llx) on CPU %d\n",
 			    vm->name, vm->id, denali_crash_name(reason), vcpu->rip,
-			    vcpu->exit.hw, vcpu->exit.qual);
+			    vcpu->exit.hw, vcpu->exit.qual, raw_smp_processor_id());
 	denali_run_set_state(vm, DENALI_VM_STATE_CRASHED);
 	return DN_RUN_END;
 }

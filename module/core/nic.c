@@ -61,7 +61,9 @@ struct denali_nic {
 	u64 rx_dropped;
 	u64 rx_rejected;		/* bad length: rx_length_errors, NIC_TX_REJECTED */
 	u64 rx_spoofed;			/* not from guest_mac: rx_frame_errors, NIC_TX_REJECTED */
-	bool any_source;		/* guest_mac is not enforced (a guest that bridges) */
+	/* To the guest, under rxq.q.lock: unicast for another MAC, NIC_RX_FILTERED. */
+	u64 tx_filtered;
+	bool any_source;		/* a guest that bridges: guest_mac is not enforced */
 };
 
 #define DEFAULT_MTU	1500
@@ -86,6 +88,23 @@ int denali_nic_frame_check(u64 len, u32 mtu)
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(denali_nic_frame_check);
+
+/**
+ * denali_nic_frame_for_guest - whether a frame Linux sends reaches the guest
+ * @dst: the frame's destination MAC
+ * @guest_mac: the NIC's MAC
+ * @any: the NIC bridges (any source): it hears every frame
+ *
+ * As a real NIC's address filter: broadcast, multicast and frames to
+ * @guest_mac. A bridge floods unicast for a MAC it has not learned (or
+ * whose entry aged) to every port: without the filter every VM on it
+ * would be woken to see, and drop, another VM's traffic.
+ */
+bool denali_nic_frame_for_guest(const u8 *dst, const u8 *guest_mac, bool any)
+{
+	return any || is_multicast_ether_addr(dst) || ether_addr_equal(dst, guest_mac);
+}
+EXPORT_SYMBOL_IF_KUNIT(denali_nic_frame_for_guest);
 
 /* The receive queue. The caller holds rxq->q.lock for all of these. */
 
@@ -279,6 +298,12 @@ static netdev_tx_t nic_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (bad || READ_ONCE(nic->vm->state) != DENALI_VM_STATE_RUNNING) {
 		denali_nic_rxq_drop(rxq, skb);
 		spin_unlock(&rxq->q.lock);
+		return NETDEV_TX_OK;
+	}
+	if (!denali_nic_frame_for_guest(skb->data, nic->guest_mac, nic->any_source)) {
+		add_stat(&nic->tx_filtered, 1);
+		spin_unlock(&rxq->q.lock);
+		kfree_skb(skb);
 		return NETDEV_TX_OK;
 	}
 	res = denali_nic_rxq_push(rxq, skb);
@@ -682,6 +707,7 @@ bool denali_nic_get_info(struct denali_vm *vm, u32 index,
 	info->tx_rejected = READ_ONCE(nic->rx_rejected) + READ_ONCE(nic->rx_spoofed);
 	info->any_source = nic->any_source;
 	info->rx_dropped = READ_ONCE(nic->rxq.dropped);
+	info->rx_filtered = READ_ONCE(nic->tx_filtered);
 	rcu_read_unlock();
 	return true;
 }

@@ -73,6 +73,7 @@ struct denali_nic_info {
 	u64 tx_rejected;
 	bool any_source;
 	u64 rx_dropped;
+	u64 rx_filtered;
 };
 
 /* Which attribute a refusal is about (enum denali_attr), for extack. */
@@ -98,6 +99,7 @@ void denali_nic_exit(void);
 
 /* Hardware-free pieces, exported for KUnit. */
 int denali_nic_frame_check(u64 len, u32 mtu);
+bool denali_nic_frame_for_guest(const u8 *dst, const u8 *guest_mac, bool any);
 void denali_nic_host_mac(u8 *host, const u8 *guest);
 void denali_nic_rxq_init(struct denali_nic_rxq *rxq, unsigned int limit);
 unsigned int denali_nic_rxq_push(struct denali_nic_rxq *rxq, struct sk_buff *skb);

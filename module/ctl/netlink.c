@@ -190,7 +190,7 @@ static int put_counters(struct sk_buff *skb, const struct denali_vm_stats *st)
 		       nla_total_size(IFNAMSIZ) +			\
 		       nla_total_size(ETH_ALEN) +			\
 		       nla_total_size(0) +				\
-		       2 * U64_ATTR_SIZE)
+		       3 * U64_ATTR_SIZE)
 
 /* One nest per NIC: INDEX, IFNAME, IFINDEX, MAC, MTU, MASTER (if any), counters. */
 static int put_nics(struct sk_buff *skb, struct denali_vm *vm)
@@ -214,6 +214,8 @@ static int put_nics(struct sk_buff *skb, struct denali_vm *vm)
 		    nla_put_u64_64bit(skb, DENALI_A_NIC_TX_REJECTED, ni.tx_rejected,
 				      DENALI_A_PAD) ||
 		    nla_put_u64_64bit(skb, DENALI_A_NIC_RX_DROPPED, ni.rx_dropped,
+				      DENALI_A_PAD) ||
+		    nla_put_u64_64bit(skb, DENALI_A_NIC_RX_FILTERED, ni.rx_filtered,
 				      DENALI_A_PAD) ||
 		    (ni.any_source && nla_put_flag(skb, DENALI_A_NIC_ANY_SOURCE)))
 			return -EMSGSIZE;

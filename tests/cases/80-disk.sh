@@ -8,11 +8,13 @@
 # denali-timeout: 3000
 . /tests/vm/lib.sh
 
-# Bochs (VT-x) is about 100 times slower than QEMU: fewer web servers.
+# Bochs (VT-x) is about 100 times slower than QEMU, and the debug kernel
+# several times: fewer web servers.
 case "$BACKEND" in
 vmx) SITES=10 ;;
 *) SITES=50 ;;
 esac
+[ "$BACKEND" = svm ] && [ "${DENALI_FLAVOUR:-plain}" = debug ] && SITES=20
 D=$CASE_TMP
 out=$D/out
 

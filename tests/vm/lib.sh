@@ -370,14 +370,39 @@ batch_check() {
 	EOF
 }
 
+# json_member JSON KEY: the last member KEY of the one-line JSON, up to the
+# next comma, quote or brace (strings unquoted); nothing if it has none.
+# Shell only: on the debug kernel under TCG each process costs a good
+# part of a second, and these run in every wait loop.
+json_member() {
+	local v
+	case "$1" in *"\"$2\":"*) ;; *) return 0 ;; esac
+	v=${1##*\"$2\":}
+	v=${v#\"}
+	echo "${v%%[\",\}]*}"
+}
+
+# json_num JSON KEY: the last number member KEY of the one-line JSON.
+json_num() {
+	local v
+	case "$1" in *"\"$2\":"*) ;; *) return 0 ;; esac
+	v=${1##*\"$2\":}
+	v=${v#"${v%%[! ]*}"}
+	echo "${v%%[!0-9]*}"
+}
+
 # vm_field NAME KEY: one member of "denalictl show NAME -j" (strings unquoted).
 vm_field() {
-	denalictl show "$1" -j | sed -n "s/.*\"$2\":\"*\([^\",}]*\).*/\1/p"
+	local j
+	j=$(denalictl show "$1" -j 2>/dev/null)
+	json_member "$j" "$2"
 }
 
 # vm_num NAME KEY: a number of "denalictl show NAME -j" (the last member of that name).
 vm_num() {
-	denalictl show "$1" -j | sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" | head -n 1
+	local j
+	j=$(denalictl show "$1" -j 2>/dev/null)
+	json_num "$j" "$2"
 }
 
 # vm_hypercalls NAME CALL NUMBER: the VM's count of one hypercall, by name
