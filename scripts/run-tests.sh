@@ -405,7 +405,7 @@ collect_one() {
 	local status=exited secs=0 cpu=0 user=
 	[ -f "$work/$group.status" ] && read -r status secs cpu user < "$work/$group.status"
 	case "$status" in
-	unknown) report_fail "boot $group" "unknown boot group '$group' (known: main smp net volume nohw nonpt checkers scale)"; return ;;
+	unknown) report_fail "boot $group" "unknown boot group '$group' (known: main faults smp net volume nohw nonpt checkers scale)"; return ;;
 	noiso) report_fail "boot $group" "cannot build the boot ISO"; return ;;
 	esac
 	echo "# boot $group on $backend: $status after $secs s${user:+ (/init started after $user s)}, the emulator used ${cpu:-0} s of CPU"

@@ -21,7 +21,7 @@ vm_qemu_cpu() { # GROUP ACCEL
 	local base=qemu64
 	[ "$2" = kvm ] && base=host
 	case "$1" in
-	main | smp | net | volume | checkers | scale | flaw) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
+	main | faults | smp | net | volume | checkers | scale | flaw) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
 	nohw) echo "$base,-svm,-vmx" ;;
 	nonpt) echo "$base,+svm,-npt" ;;
 	*) echo "" ;;

@@ -145,10 +145,6 @@ for i in 0 1 2 3; do denalictl destroy "w$i"; done
 # Sleepers that wake every second (on Bochs, 0.3 s) for ever: all must be running at once,
 # and every one of them must keep waking up (by its IDLE timeout).
 check "reload with the default workers" sh -c 'rmmod denali && insmod /lib/modules/denali/denali.ko'
-# A thousand VMs that exit every second: in QEMU, off virtual CPU 0, where
-# the emulator's flaw strikes (testing.rst; in one full run, one sleeper
-# of the thousand died triple_fault right after a hypercall).
-workers_off_cpu0
 check "$MANY sleepers created" denalictl -b "$(each_vm s $MANY create --mem 2M --image /guests/sleeper.elf --cmdline \"n=1000000 ms=$MANY_MS\")"
 check "$MANY sleepers started" denalictl -b "$(each_vm s $MANY start)"
 expect_eq "all $MANY alive at once" "$(denalictl list -j | grep -o '"state": *"running"' | wc -l)" "$MANY"
