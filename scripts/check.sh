@@ -8,7 +8,7 @@
 # with 250 web VMs (DENALI_DEBUG_SCALE_VMS). Two boots load the plain one,
 # four times faster, beside it: volume (a million fuzzed messages, which
 # the debug kernel answers at about 1.6 ms each) and scale with 1,000 web
-# VMs (decisions 50 and 52). make check-svm runs every boot on the debug
+# VMs (decisions 50, 52 and 55). make check-svm runs every boot on the debug
 # kernel.
 #
 #   scripts/check.sh KDIR O    (KDIR: the plain test kernel, O/initramfs.cpio.gz built)
