@@ -124,8 +124,9 @@ enum denali_cmd {
  * @DENALI_A_NIC_ANY_SOURCE: flag: the guest may send frames with any
  *	source MAC (a guest that bridges); without it (the default) a frame
  *	whose source is not the NIC's MAC is refused and counted in
- *	TX_REJECTED; and it hears every frame on its link, not only those
- *	to its MAC (see NIC_RX_FILTERED). NIC_NEW, and VM messages when set
+ *	TX_REJECTED. With it the NIC also hears every frame on its link,
+ *	not only those to its MAC (see NIC_RX_FILTERED). NIC_NEW, and VM
+ *	messages when set
  * @DENALI_A_NIC_RX_FILTERED: u64, unicast frames for another MAC that
  *	were not given to the guest, as a real NIC's address filter drops
  *	them (a bridge floods frames for a MAC it has not learned to every
