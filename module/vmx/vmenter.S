@@ -34,15 +34,19 @@ SYM_FUNC_START(__denali_vmx_enter)
 	vmwrite	%rsp, %rax
 	jna	.Lvmfail
 
-	/* ZF from this test survives the register loads (mov sets no flags). */
-	test	%sil, %sil
+	/*
+	 * CF = @launched survives the register loads (mov sets no flags) and
+	 * CLEAR_CPU_BUFFERS, whose VERW (where the CPU needs the MDS
+	 * mitigation) sets ZF: a ZF test here made every entry a VMLAUNCH.
+	 */
+	bt	$0, %esi
 	mov	%rdi, %rsi
 	mov	R_RAX(%rsi), %rax
 	DN_LOAD_GUEST_REGS
 
 	CLEAR_CPU_BUFFERS
 
-	jz	.Lvmlaunch
+	jnc	.Lvmlaunch
 	UNWIND_HINT_SAVE
 	vmresume
 	jmp	.Lvmfail
