@@ -16,9 +16,10 @@ TOP := $(CURDIR)
 O ?= $(TOP)/build
 DENALI_VERSION := $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || echo 0)
 
-# The test kernels' trees, built on first use and cached: the plain one
-# (Bochs, the demo, benchmarks) and the debug flavour (KASAN, lockdep, ...:
-# the AMD-V suite and KUnit in make check).
+# The test kernels' trees: the plain one is Debian's 6.12, installed (its
+# headers; Bochs, the demo, benchmarks), the debug flavour is built on
+# first use and cached (KASAN, lockdep, ...: the AMD-V suite and KUnit in
+# make check).
 TESTKDIR = $(eval TESTKDIR := $(shell $(TOP)/scripts/testkernel.sh))$(TESTKDIR)
 TESTKDIR_DEBUG = $(eval TESTKDIR_DEBUG := $(shell $(TOP)/scripts/testkernel.sh debug))$(TESTKDIR_DEBUG)
 
@@ -138,7 +139,7 @@ compile-checks:
 	scripts/compile-checks.sh $(O)
 
 checkpatch:
-	scripts/checkpatch.sh $(TESTKDIR)
+	scripts/checkpatch.sh $(TESTKDIR_DEBUG)
 
 check: deps
 	$(MAKE) initramfs

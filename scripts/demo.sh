@@ -21,7 +21,7 @@ kdir=$1
 o=$(cd "$2" && pwd) || exit 2
 backend=${3:-svm}
 script=${4:-/tests/vm/demo.sh}
-kernel=$kdir/arch/x86/boot/bzImage
+kernel=$(vm_kernel_image "$kdir")
 initrd=${DENALI_INITRAMFS:-$o/initramfs.cpio.gz}
 [ -f "$kernel" ] || { echo "demo: no kernel $kernel" >&2; exit 2; }
 [ -f "$initrd" ] || { echo "demo: no initramfs $initrd (make initramfs)" >&2; exit 2; }
@@ -30,9 +30,9 @@ mkdir -p "$o/logs" "$work"
 log=$o/logs/demo.log
 res=$work/demo.results
 
-cmdline="console=ttyS0,115200 panic=-1 quiet loglevel=4 denali.mode=demo denali.backend=$backend denali.script=$script"
+cmdline="console=ttyS0,115200 panic=-1 quiet loglevel=4 denali.mode=demo denali.backend=$backend denali.script=$script $(vm_kernel_args "$kdir")"
 if [ "$backend" = vmx ]; then
-	echo "demo: booting the test VM (Bochs, VT-x with EPT: about 80 s to boot); console follows" >&2
+	echo "demo: booting the test VM (Bochs, VT-x with EPT: two to three minutes to boot); console follows" >&2
 	vm_make_iso "$kernel" "$initrd" "$cmdline" "$work" "$work/boot.iso" || exit 1
 	vm_bochs_start "$work/boot.iso" "$log" "$res" "$work"
 	kill_vm() { vm_bochs_kill "$VM_PID" "$VM_BOCHS_PIDFILE"; }

@@ -9,7 +9,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential bc flex bison libelf-dev libssl-dev dwarves kmod cpio rsync
-	python3 python3-yaml python3-jsonschema linux-source-6.12 linux-headers-amd64 linux-headers-6.12-amd64 sparse
+	python3 python3-yaml python3-jsonschema linux-source-6.12 linux-headers-amd64 linux-headers-6.12-amd64 linux-image-6.12-amd64 sparse
 	libnl-3-dev libnl-genl-3-dev libnl-route-3-dev pkg-config
 	busybox-static iproute2 curl dmsetup
 	qemu-system-x86 bochs bochsbios vgabios bochs-term isolinux syslinux-common xorriso

@@ -51,8 +51,10 @@ KINDS = [
 CONTEXT = 60
 # Warnings that an emulated CPU, not the module, makes the kernel print while
 # it boots (before /init). Bochs' corei7_skylake_x reports CPUID topology
-# leaves and an XSAVE area size that Linux 6.12 finds inconsistent.
+# leaves and an XSAVE area size that Linux 6.12 finds inconsistent, and,
+# to Debian's kernel (its Spectre mitigations on), no RETBleed protection.
 KNOWN_BOOT = [
+    re.compile(r'RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed'),
     re.compile(r'WARNING: CPU: \d+ PID: 0 at arch/x86/kernel/cpu/topology_common\.c:\d+ parse_legacy'),
     re.compile(r'WARNING: CPU: \d+ PID: 0 at arch/x86/kernel/fpu/xstate\.c:\d+ fpu__init_system_xstate'),
 ]

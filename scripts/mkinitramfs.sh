@@ -3,7 +3,11 @@
 #
 #   scripts/mkinitramfs.sh KDIR MODDIR O OUT
 #
-# KDIR    test kernel tree (KVM modules, usr/gen_init_cpio)
+# KDIR    the test kernel: a built tree (the debug flavour: KVM modules in
+#         it), or the headers of an installed Debian kernel (the plain
+#         flavour: its modules come from /lib/modules/RELEASE, and the
+#         ones the test kernel has built in go to /lib/modules/boot/,
+#         which /init loads in the order of its file "order")
 # MODDIR  directory holding denali.ko and, if built, denali-kunit.ko
 # O       build output: denalictl, ilwaco/*.elf, tests-bin/*
 # OUT     the .cpio.gz to write
@@ -17,13 +21,16 @@
 #   /usr/sbin/dmsetup           the real dmsetup (the same way)
 #   /lib/modules/denali/        denali.ko, denali-kunit.ko, denali-checkers.ko (debug kernel)
 #   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko
+#                               (and ccp.ko, kvm-amd's dependency, on Debian's)
+#   /lib/modules/boot/          Debian's kernel: llc, stp, bridge, tun, veth
 #   /bin/denalictl, /bin/<O/tests-bin/*>
 #   /guests/<name>.elf          O/ilwaco/*.elf
 #   /tests/httpd-pages/*        O/ilwaco/httpd-pages/* (what httpd serves)
 #   /tests/vm/*, /tests/cases/*, /bench/*.sh from the repository
 #
-# The archive is made with the kernel's own usr/gen_init_cpio from a file
-# list, so it needs no root (device nodes, owners) and is reproducible.
+# The archive is made by scripts/mkcpio.py from a file list (in the format
+# of the kernel's usr/gen_init_cpio), so it needs no root (device nodes,
+# owners) and is reproducible.
 # It is rebuilt only when an input changed (a stamp of every input's path,
 # size and mtime sits next to OUT).
 set -euo pipefail
@@ -36,6 +43,7 @@ kdir=$1 moddir=$2 o=$3 out=$4
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 [ -d "$kdir" ] || die "KDIR $kdir is not a directory"
+release=$(cat "$kdir/include/config/kernel.release" 2>/dev/null) || die "$kdir has no include/config/kernel.release"
 busybox=$(command -v busybox || true)
 [ -n "$busybox" ] || die "busybox not found (apt-get install busybox-static)"
 # "not a dynamic executable" (ldd exits 1) means static.
@@ -152,13 +160,40 @@ for m in denali.ko denali-kunit.ko denali-checkers.ko; do
 	fi
 done
 [ -f "$moddir/denali.ko" ] || warn "no denali.ko in '$moddir': the image has no Denali module"
-for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko; do
-	if [ -f "$kdir/$m" ]; then
-		addfile "/lib/modules/kvm/$(basename "$m")" "$kdir/$m" 0644
+# kernel_module DEST PATH: PATH (relative to the kernel tree, without .ko)
+# from the built tree, or from an installed kernel's /lib/modules, where
+# Debian keeps it xz-compressed (decompressed here: busybox's insmod reads
+# the file itself).
+modtmp=$(mktemp -d)
+trap 'rm -rf "$modtmp"' EXIT
+kernel_module() {
+	local dest=$1 path=$2 inst=/lib/modules/$release/kernel/$2.ko.xz
+	if [ -f "$kdir/$path.ko" ]; then
+		addfile "$dest/$(basename "$path").ko" "$kdir/$path.ko" 0644
+	elif [ -f "$inst" ]; then
+		mkdir -p "$modtmp/$(dirname "$path")"
+		xz -dc "$inst" > "$modtmp/$path.ko" || die "cannot decompress $inst"
+		touch -r "$inst" "$modtmp/$path.ko"
+		addfile "$dest/$(basename "$path").ko" "$modtmp/$path.ko" 0644
 	else
-		case "$m" in */irqbypass.ko) ;; *) warn "no $kdir/$m" ;; esac
+		return 1
 	fi
+}
+for m in virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-amd arch/x86/kvm/kvm-intel; do
+	kernel_module /lib/modules/kvm "$m" || case "$m" in */irqbypass) ;; *) warn "no $m.ko in $kdir or /lib/modules/$release" ;; esac
 done
+# Debian's kernel has as modules what the test kernel builds in.
+if [ ! -f "$kdir/arch/x86/boot/bzImage" ]; then
+	kernel_module /lib/modules/kvm drivers/crypto/ccp/ccp || die "no ccp.ko (kvm-amd needs it) in /lib/modules/$release"
+	order=$modtmp/order
+	: > "$order"
+	for m in net/llc/llc net/802/stp net/bridge/bridge drivers/net/tun drivers/net/veth; do
+		kernel_module /lib/modules/boot "$m" || die "no $m.ko in /lib/modules/$release"
+		basename "$m" >> "$order"
+	done
+	touch -r "/lib/modules/$release/modules.dep" "$order"
+	addfile /lib/modules/boot/order "$order" 0644
+fi
 
 # Test scripts
 [ -f "$top/tests/vm/init" ] || die "missing $top/tests/vm/init"
@@ -173,7 +208,7 @@ for d in /dev /proc /sys /tmp /run /root /mnt /etc /var; do adddir "$d"; done
 # --- up to date? ------------------------------------------------------------
 stamp=$( {
 	echo "v1 $kdir $moddir $o"
-	stat -L -c '%n %s %Y' "$0" "$busybox"
+	stat -L -c '%n %s %Y' "$0" "$top/scripts/mkcpio.py" "$busybox"
 	for e in "${files[@]}"; do
 		IFS='|' read -r dest src mode <<<"$e"
 		echo "$dest $mode $(stat -L -c '%s %Y' "$src")"
@@ -185,16 +220,9 @@ if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then
 	exit 0
 fi
 
-# --- gen_init_cpio ------------------------------------------------------------
+# --- the archive ----------------------------------------------------------
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-gic=$kdir/usr/gen_init_cpio
-if [ ! -x "$gic" ]; then
-	[ -f "$kdir/usr/gen_init_cpio.c" ] || die "no $kdir/usr/gen_init_cpio(.c)"
-	cc -O2 -o "$tmp/gen_init_cpio" "$kdir/usr/gen_init_cpio.c" || die "cannot build gen_init_cpio"
-	gic=$tmp/gen_init_cpio
-fi
-
+trap 'rm -rf "$tmp" "$modtmp"' EXIT
 {
 	for d in $(printf '%s\n' "${!dirs[@]}" | sort); do
 		[ -n "${seen[$d]:-}" ] && continue   # a symlink (/sbin, /usr/bin)
@@ -214,10 +242,7 @@ fi
 	done
 } > "$tmp/list"
 
-"$gic" -t 0 "$tmp/list" > "$tmp/initramfs.cpio" 2>"$tmp/gic.err" || {
-	cat "$tmp/gic.err" >&2
-	die "gen_init_cpio failed"
-}
+python3 "$top/scripts/mkcpio.py" "$tmp/list" > "$tmp/initramfs.cpio" || die "mkcpio.py failed"
 gzip -n -6 < "$tmp/initramfs.cpio" > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$stamp" > "$out.stamp"

@@ -1,25 +1,43 @@
 #!/bin/bash
-# Builds (once) and caches a Denali test kernel from Debian's linux-source-6.12.
+# Prints the tree a Denali test kernel's modules build against.
 #
 #   scripts/testkernel.sh [plain|debug]
 #
-# plain: tinyconfig + scripts/testkernel.config (QEMU and Bochs).
-# debug: the same + scripts/testkernel-debug.config: KASAN, KFENCE, UBSAN,
-#        lockdep, kmemleak, lockup and hang detectors, fault injection
-#        (the AMD-V suite and KUnit run on it).
+# plain: Debian's own build of linux 6.12 (linux-image-6.12-amd64 and its
+#        headers, which scripts/install-deps.sh installs): prints its
+#        headers directory; the image is /boot/vmlinuz-RELEASE and its
+#        modules are in /lib/modules/RELEASE. Nothing is built (Bochs, the
+#        plain QEMU boots and make demo run on it; decision 56).
+# debug: built once from Debian's linux-source-6.12, the same source, and
+#        cached: tinyconfig + scripts/testkernel.config +
+#        scripts/testkernel-debug.config: KASAN, KFENCE, UBSAN, lockdep,
+#        kmemleak, lockup and hang detectors, fault injection (the AMD-V
+#        suite and KUnit run on it). The cache key is the source package
+#        version plus the hash of the config fragments, so a second build
+#        happens only when one of them changes. Prints the cached build
+#        directory.
 #
-# The cache key is the source package version plus the hash of the config
-# fragments of the flavour, so a second build happens only when one of them
-# changes. Prints the cached build directory on stdout; progress goes to
-# stderr.
+# Progress and errors go to stderr.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 flavour=${1:-plain}
-frags=("$top/scripts/testkernel.config")
 case "$flavour" in
-plain) ;;
-debug) frags+=("$top/scripts/testkernel-debug.config") ;;
+plain)
+	# linux-headers-6.12-amd64 depends on the headers of one release;
+	# those depend on its image.
+	rel=$(dpkg-query -W -f='${Depends}' linux-headers-6.12-amd64 2>/dev/null |
+		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
+	hdr=/usr/src/linux-headers-$rel
+	if [ -z "$rel" ] || [ ! -f "$hdr/include/config/kernel.release" ] ||
+	   [ ! -r "/boot/vmlinuz-$rel" ] || [ ! -d "/lib/modules/$rel/kernel" ]; then
+		echo "testkernel: Debian's linux 6.12 is not installed (make deps: linux-headers-6.12-amd64 and linux-image-${rel:-6.12-amd64})" >&2
+		exit 1
+	fi
+	echo "$hdr"
+	exit 0
+	;;
+debug) frags=("$top/scripts/testkernel.config" "$top/scripts/testkernel-debug.config") ;;
 *) echo "testkernel: flavour must be plain or debug" >&2; exit 2 ;;
 esac
 tarball=/usr/src/linux-source-6.12.tar.xz
@@ -28,8 +46,7 @@ cache=${DENALI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/denali}
 [ -r "$tarball" ] || { echo "testkernel: $tarball missing (apt-get install linux-source-6.12)" >&2; exit 1; }
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 key=$(printf '%s\n' "$ver" | cat - "${frags[@]}" | sha256sum | cut -c1-16)
-dir=$cache/kernel-$key
-[ "$flavour" = plain ] || dir=$cache/kernel-$flavour-$key
+dir=$cache/kernel-$flavour-$key
 
 if [ -f "$dir/.denali-done" ]; then
 	echo "$dir"

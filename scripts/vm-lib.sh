@@ -16,6 +16,26 @@
 
 vm_note() { echo "vm: $*" >&2; }
 
+# The test kernel's image: KDIR is a built tree (the debug kernel) or the
+# headers of an installed Debian kernel (the plain flavour,
+# scripts/testkernel.sh), whose image is /boot/vmlinuz-RELEASE.
+vm_kernel_image() { # KDIR
+	if [ -f "$1/arch/x86/boot/bzImage" ]; then
+		echo "$1/arch/x86/boot/bzImage"
+	elif [ -f "$1/include/config/kernel.release" ]; then
+		echo "/boot/vmlinuz-$(cat "$1/include/config/kernel.release")"
+	else
+		echo "$1/arch/x86/boot/bzImage"
+	fi
+}
+
+# Kernel arguments for Debian's kernel (empty for the debug one): it has
+# IPv6 built in, the test kernels none; its router solicitations and
+# multicast reports would reach every Denali NIC on a bridge.
+vm_kernel_args() { # KDIR
+	[ -f "$1/arch/x86/boot/bzImage" ] || echo "ipv6.disable=1"
+}
+
 # QEMU -cpu for a boot group under TCG / KVM ("" if the group is unknown).
 vm_qemu_cpu() { # GROUP ACCEL
 	local base=qemu64

@@ -15,7 +15,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=$1
 o=$(cd "$2" && pwd) || exit 2
 group=${3:-main}
-kernel=$kdir/arch/x86/boot/bzImage
+kernel=$(vm_kernel_image "$kdir")
 initrd=${DENALI_INITRAMFS:-$o/initramfs.cpio.gz}
 [ -f "$initrd" ] || { echo "vm-shell: no initramfs $initrd (make initramfs)" >&2; exit 2; }
 mkdir -p "$o/vm-shell"
@@ -25,4 +25,4 @@ cpu=$(vm_qemu_cpu "$group" "$VM_ACCEL")
 exec qemu-system-x86_64 -accel "$VM_ACCEL" -M q35 -cpu "$cpu" -smp 2 -m "${DENALI_QEMU_MEM:-1G}" \
 	-nographic -no-reboot -serial mon:stdio -serial null \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0,115200 panic=-1 loglevel=7 denali.mode=shell denali.backend=svm denali.boot=$group"
+	-append "console=ttyS0,115200 panic=-1 loglevel=7 denali.mode=shell denali.backend=svm denali.boot=$group $(vm_kernel_args "$kdir")"

@@ -138,8 +138,9 @@ restart_fx() { denalictl destroy fx >/dev/null && denalictl create fx --mem 2M -
 inject "VM_STOP" still_running stopped restart_fx stop name:str:fx
 
 # NIC_NEW on a bridge, NIC_DEL.
-no_nic() { [ "$(nic_count fx)" = 0 ] && ! ip link show dnlfx >/dev/null 2>&1; }
-has_nic() { [ "$(nic_count fx)" = 1 ] && ip link show dnlfx | grep -q 'master brf'; }
+# The Linux side from sysfs (no process to start).
+no_nic() { [ "$(nic_count fx)" = 0 ] && [ ! -e /sys/class/net/dnlfx ]; }
+has_nic() { [ "$(nic_count fx)" = 1 ] && [ -e /sys/class/net/brf/brif/dnlfx ]; }
 del_nic() { denalictl nic del fx dnlfx >/dev/null; }
 # A Linux device on a bridge takes several hundred allocations.
 FULL=30
@@ -148,7 +149,7 @@ MAXN_SAVED=$MAXN
 MAXN=3000
 inject "NIC_NEW" no_nic has_nic del_nic nicnew name:str:fx ifname:str:dnlfx mastername:str:brf
 denalictl nic add fx name=dnlfx,bridge=brf >/dev/null
-still_nic() { [ "$(nic_count fx)" = 1 ] && ip link show dnlfx >/dev/null 2>&1; }
+still_nic() { [ "$(nic_count fx)" = 1 ] && [ -e /sys/class/net/dnlfx ]; }
 add_nic() { denalictl nic add fx name=dnlfx,bridge=brf >/dev/null; }
 inject "NIC_DEL" still_nic no_nic add_nic nicdel name:str:fx ifname:str:dnlfx
 unset FULL STRIDE
@@ -195,7 +196,7 @@ detach_fx
 # be lost), but generic netlink allocates before it calls the module (the
 # parsed attributes): a refusal from there must leave the VM untouched,
 # running with its NIC.
-gone() { ! vm_exists fx && ! ip link show dnlfx >/dev/null 2>&1; }
+gone() { ! vm_exists fx && [ ! -e /sys/class/net/dnlfx ]; }
 untouched() { [ "$(state_of fx)" = running ] && still_nic; }
 recreate() { denalictl create fx --mem 2M --image /guests/spin.elf >/dev/null &&
 	denalictl nic add fx name=dnlfx,bridge=brf >/dev/null && denalictl start fx >/dev/null; }

@@ -251,16 +251,17 @@ load_denali_kunit() {
 }
 
 load_kvm() {
-	local vendor
+	local vendor dep=
 	case "${1:-$BACKEND}" in
-	svm) vendor=kvm-amd ;;
+	svm) vendor=kvm-amd dep=ccp ;;
 	vmx) vendor=kvm-intel ;;
 	*) echo "lib: load_kvm: no vendor module for backend '${1:-$BACKEND}'"; return 2 ;;
 	esac
 	local m
-	for m in irqbypass kvm $vendor; do
+	# ccp: kvm-amd's dependency in Debian's kernel (the plain flavour)
+	for m in irqbypass kvm $dep $vendor; do
 		module_loaded "$m" && continue
-		[ -f "$KVM_MOD_DIR/$m.ko" ] || { [ "$m" = irqbypass ] && continue; echo "lib: $KVM_MOD_DIR/$m.ko missing"; return 127; }
+		[ -f "$KVM_MOD_DIR/$m.ko" ] || { [ "$m" = irqbypass ] || [ "$m" = ccp ] && continue; echo "lib: $KVM_MOD_DIR/$m.ko missing"; return 127; }
 		insmod "$KVM_MOD_DIR/$m.ko" || return $?
 	done
 }
