@@ -95,7 +95,7 @@ demo: deps
 	$(MAKE) initramfs
 	scripts/demo.sh $(TESTKDIR) $(O) svm
 
-# The same demo on VT-x, in Bochs (a few minutes).
+# The same demo on VT-x, in Bochs (about 11 minutes).
 demo-vmx: deps
 	$(MAKE) initramfs
 	scripts/demo.sh $(TESTKDIR) $(O) vmx

@@ -2,7 +2,7 @@
 # Boots the test VM in demo mode and streams its console: /init runs
 # /tests/vm/demo.sh, which ends by printing DENALI-DEMO-OK when everything it
 # showed worked. svm (default): QEMU with AMD-V and nested paging, seconds;
-# vmx: Bochs with VT-x and EPT, a few minutes.
+# vmx: Bochs with VT-x and EPT, about 11 minutes.
 #
 #   scripts/demo.sh KDIR O [svm|vmx [SCRIPT]]
 #
@@ -60,7 +60,7 @@ trap - INT TERM
 if grep -qa 'DENALI-DEMO-OK' "$log"; then
 	echo "demo: DENALI-DEMO-OK ($VM_SECS s)" >&2
 	[ "$backend" = svm ] &&
-		echo "demo: the same on VT-x (Bochs emulating VMX with EPT, a few minutes): make demo-vmx" >&2
+		echo "demo: the same on VT-x (Bochs emulating VMX with EPT, about 11 minutes): make demo-vmx" >&2
 	exit 0
 fi
 case "$VM_STATUS" in
