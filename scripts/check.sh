@@ -5,8 +5,8 @@
 # "N passed, N failed" over all of them. Every QEMU boot of the suite runs
 # on the debug kernel: main (every control-plane, guest, hostile,
 # scheduler, fuzzing, virtual MMU case and KUnit), faults (fault
-# injection), smp, checkers, net, nohw, nonpt and scale with 250 web VMs
-# (DENALI_DEBUG_SCALE_VMS). Two boots load the plain kernel, four times
+# injection), smp, checkers (with the nohw case), net, nonpt and scale
+# with 250 web VMs (DENALI_DEBUG_SCALE_VMS). Two boots load the plain kernel, four times
 # faster, beside it: volume (a million fuzzed messages) and scale with
 # 1,000 web VMs (decisions 50, 52 and 55). make check-svm runs every boot
 # on the debug kernel.

@@ -20,7 +20,8 @@
 #   /usr/local/bin/curl, /bin/curl   the real curl (the same way)
 #   /usr/sbin/dmsetup           the real dmsetup (the same way)
 #   /lib/modules/denali/        denali.ko, denali-kunit.ko, denali-checkers.ko (debug kernel)
-#   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko
+#   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko (not
+#                               in the debug kernel)
 #                               (and ccp.ko, kvm-amd's dependency, on Debian's)
 #   /lib/modules/boot/          Debian's kernel: llc, stp, bridge, tun, veth
 #   /bin/denalictl, /bin/<O/tests-bin/*>
@@ -153,10 +154,17 @@ for d in /etc/iproute2 /usr/share/iproute2 /usr/lib/iproute2; do
 	while IFS= read -r f; do addfile "$f" "$f" 0644; done < <(find "$d" -maxdepth 1 -type f)
 done
 
-# Kernel modules
+# Kernel modules. Ours without their debugging information (built
+# against Debian's headers, denali.ko carries 5 MB of it): the kernel
+# unpacks every byte of the image at each boot, in Bochs at some nine
+# million instructions a second; reports keep the modules' symbols.
+modtmp=$(mktemp -d)
+trap 'rm -rf "$modtmp"' EXIT
+mkdir -p "$modtmp/denali"
 for m in denali.ko denali-kunit.ko denali-checkers.ko; do
 	if [ -f "$moddir/$m" ]; then
-		addfile "/lib/modules/denali/$m" "$moddir/$m" 0644
+		strip --strip-debug -o "$modtmp/denali/$m" "$moddir/$m" || die "cannot strip $moddir/$m"
+		addfile "/lib/modules/denali/$m" "$modtmp/denali/$m" 0644
 	fi
 done
 [ -f "$moddir/denali.ko" ] || warn "no denali.ko in '$moddir': the image has no Denali module"
@@ -164,8 +172,6 @@ done
 # from the built tree, or from an installed kernel's /lib/modules, where
 # Debian keeps it xz-compressed (decompressed here: busybox's insmod reads
 # the file itself).
-modtmp=$(mktemp -d)
-trap 'rm -rf "$modtmp"' EXIT
 kernel_module() {
 	local dest=$1 path=$2 inst=/lib/modules/$release/kernel/$2.ko.xz
 	if [ -f "$kdir/$path.ko" ]; then
@@ -180,6 +186,8 @@ kernel_module() {
 	fi
 }
 for m in virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-amd arch/x86/kvm/kvm-intel; do
+	# The debug kernel, which runs only under AMD-V, has no kvm-intel.
+	[ "$m" = arch/x86/kvm/kvm-intel ] && ! grep -q '^CONFIG_KVM_INTEL=m' "$kdir/.config" && continue
 	kernel_module /lib/modules/kvm "$m" || case "$m" in */irqbypass) ;; *) warn "no $m.ko in $kdir or /lib/modules/$release" ;; esac
 done
 # Debian's kernel has as modules what the test kernel builds in.

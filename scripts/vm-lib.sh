@@ -41,8 +41,9 @@ vm_qemu_cpu() { # GROUP ACCEL
 	local base=qemu64
 	[ "$2" = kvm ] && base=host
 	case "$1" in
-	main | faults | smp | net | volume | checkers | scale | flaw) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
-	nohw) echo "$base,-svm,-vmx" ;;
+	main | faults | smp | net | volume | scale | flaw) [ "$2" = kvm ] && echo "host" || echo "qemu64,+svm,+npt" ;;
+	# checkers: the nohw cases share its boot on the debug kernel
+	nohw | checkers) echo "$base,-svm,-vmx" ;;
 	nonpt) echo "$base,+svm,-npt" ;;
 	*) echo "" ;;
 	esac

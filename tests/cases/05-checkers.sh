@@ -3,9 +3,11 @@
 # makes one deliberate KASAN, UBSAN, lockdep and kmemleak report and one
 # WARNING, each between DENALI-EXPECT-REPORT markers. The host harness
 # (scripts/kreports.py) passes "harness catches a deliberate KIND report"
-# only if it found a report of that kind between them. A boot of its own:
+# only if it found a report of that kind between them. Last in its boot:
 # lockdep switches itself off after its first report, and after a KASAN
-# report (which taints the kernel), so it goes first.
+# report (which taints the kernel). On the debug kernel the boot is the
+# nohw one's (04-nohw first), on a CPU without VT-x or AMD-V: the
+# checkers module needs neither.
 # denali-boot: checkers
 # denali-backends: svm
 # denali-timeout: 300
