@@ -268,7 +268,7 @@ load_kvm() {
 
 unload_kvm() {
 	local m rc=0
-	for m in kvm_amd kvm_intel kvm irqbypass; do
+	for m in kvm_amd kvm_intel ccp kvm irqbypass; do
 		if module_loaded "$m"; then
 			rmmod "$m" || rc=$?
 		fi

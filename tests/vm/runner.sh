@@ -65,7 +65,7 @@ selected() { # NAME -> true if it matches denali.tests
 cleanup_modules() { # CASE
 	local loaded=' ' left='' m _
 	while read -r m _; do loaded="$loaded$m "; done </proc/modules
-	for m in denali_kunit denali kvm_amd kvm_intel kvm irqbypass; do
+	for m in denali_kunit denali kvm_amd kvm_intel ccp kvm irqbypass; do
 		case "$loaded" in *" $m "*) left="$left $m" ;; esac
 	done
 	[ -n "$left" ] || return 0
