@@ -20,8 +20,8 @@
 #   /usr/local/bin/curl, /bin/curl   the real curl (the same way)
 #   /usr/sbin/dmsetup           the real dmsetup (the same way)
 #   /lib/modules/denali/        denali.ko, denali-kunit.ko, denali-checkers.ko (debug kernel)
-#   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko (not
-#                               in the debug kernel)
+#   /lib/modules/kvm/           irqbypass.ko, kvm.ko, kvm-amd.ko, kvm-intel.ko (if
+#                               the kernel's configuration builds it)
 #                               (and ccp.ko, kvm-amd's dependency, on Debian's)
 #   /lib/modules/boot/          Debian's kernel: llc, stp, bridge, tun, veth
 #   /bin/denalictl, /bin/<O/tests-bin/*>
@@ -186,7 +186,7 @@ kernel_module() {
 	fi
 }
 for m in virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-amd arch/x86/kvm/kvm-intel; do
-	# The debug kernel, which runs only under AMD-V, has no kvm-intel.
+	# A kernel configured without kvm-intel (it runs only under AMD-V).
 	[ "$m" = arch/x86/kvm/kvm-intel ] && ! grep -q '^CONFIG_KVM_INTEL=m' "$kdir/.config" && continue
 	kernel_module /lib/modules/kvm "$m" || case "$m" in */irqbypass) ;; *) warn "no $m.ko in $kdir or /lib/modules/$release" ;; esac
 done
